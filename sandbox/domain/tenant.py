@@ -1,0 +1,117 @@
+"""A tenant: everything that belongs to one user, and its own clock.
+
+The state format (``to_state`` / ``from_state``) is the fixture's ``users[]`` entry, so the
+fixture file, a tenant reset, a minted tenant, ``GET /__sandbox/state`` and the state file all
+speak one format, checked by one JSON Schema. ``from_state`` never mutates or keeps its input,
+so resetting a tenant is just building a new one from the fixture's dict.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sandbox.clock import Clock, isoformat, parse_iso
+from sandbox.domain.account import Address, AddressBook, Favorite, Favorites, Profile
+from sandbox.domain.cart import Cart
+from sandbox.domain.coupons import Coupon, Coupons
+from sandbox.domain.stock import StockLedger
+from sandbox.domain.wallet import Wallet
+
+
+class Tenant:
+    """One user's state. The store hands a request the tenant of its key, and nothing else."""
+
+    __slots__ = (
+        "addresses",
+        "cart",
+        "clock",
+        "commerce",
+        "coupons",
+        "favorites",
+        "profile",
+        "stock",
+        "user_id",
+        "wallet",
+    )
+
+    def __init__(
+        self,
+        user_id: int,
+        clock: Clock,
+        profile: Profile,
+        wallet: Wallet,
+        cart: Cart,
+        addresses: AddressBook,
+        favorites: Favorites,
+        coupons: Coupons,
+        stock: StockLedger,
+        commerce: dict[str, Any] | None = None,
+    ) -> None:
+        self.user_id = user_id
+        self.clock = clock
+        self.profile = profile
+        self.wallet = wallet
+        self.cart = cart
+        self.addresses = addresses
+        self.favorites = favorites
+        self.coupons = coupons
+        self.stock = stock
+        # Orders, packages and shipping orders, kept as fixture data until the commerce
+        # domain owns them.
+        self.commerce: dict[str, Any] = commerce or {}
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @classmethod
+    def from_state(
+        cls, state: dict[str, Any], *, user_id: int, start: datetime, frozen: bool
+    ) -> Tenant:
+        clock_state = state.get("clock")
+        clock = Clock(
+            parse_iso(clock_state["now"]) if clock_state else start,
+            frozen=clock_state["frozen"] if clock_state else frozen,
+        )
+        next_ids = state.get("nextIds", {})
+        return cls(
+            user_id=user_id,
+            clock=clock,
+            profile=Profile.from_state(state["profile"], user_id),
+            wallet=Wallet.from_state(state["wallet"]),
+            cart=Cart.from_state(state.get("cart", []), next_ids.get("cart")),
+            addresses=AddressBook(
+                [Address.from_state(a) for a in state.get("addresses", [])],
+                next_ids.get("address"),
+            ),
+            favorites=Favorites(
+                [Favorite.from_state(f) for f in state.get("favorites", [])],
+                next_ids.get("favorite"),
+            ),
+            coupons=Coupons([Coupon.from_state(c) for c in state.get("coupons", [])]),
+            stock=StockLedger.from_state(state.get("stock")),
+            commerce={
+                name: state[name]
+                for name in ("orders", "packages", "shippingOrders")
+                if name in state
+            },
+        )
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "id": self.user_id,
+            "clock": {"now": isoformat(self.clock.now()), "frozen": self.clock.frozen},
+            "profile": self.profile.to_state(),
+            "wallet": self.wallet.to_state(),
+            "cart": self.cart.to_state(),
+            "addresses": self.addresses.to_state(),
+            "favorites": self.favorites.to_state(),
+            "coupons": self.coupons.to_state(),
+            "stock": self.stock.to_state(),
+            "nextIds": {
+                "cart": self.cart.next_id,
+                "address": self.addresses.next_id,
+                "favorite": self.favorites.next_id,
+            },
+            **self.commerce,
+        }

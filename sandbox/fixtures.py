@@ -1,0 +1,140 @@
+"""Fixture files: YAML (or JSON) -> JSON Schema check -> :class:`Fixture`.
+
+A bad file is refused with :class:`FixtureError`, whose message names the file, the field and
+the reason, e.g. ``fixtures/x.yaml: users[0].wallet.balance: 'abc' is not valid ...``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+from sandbox.clock import parse_iso
+from sandbox.domain.catalog import Catalog, GeneratedRange, Product
+from sandbox.schemas import problems
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FixtureError(ValueError):
+    """A fixture or scenario file that cannot be used, with its path, field and reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    key: str
+    user_id: int
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    limit: int = 1000
+    window_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A loaded, validated fixture. Read-only: stores build tenants from it, never change it."""
+
+    source: str
+    start: datetime
+    frozen: bool
+    rate_limit: RateLimit
+    keys: tuple[KeySpec, ...]
+    users: dict[int, dict[str, Any]]
+    mint_from: int
+    products: dict[int, Product]
+    generated: GeneratedRange | None
+    refused_offers: frozenset[str] = frozenset()
+    logistics: dict[str, Any] = field(default_factory=dict)
+
+    def catalog(self) -> Catalog:
+        return Catalog(self.products, self.generated)
+
+
+def default_fixture_path() -> Path:
+    """The bundled default fixture, inside the installed package."""
+    return Path(str(resources.files("sandbox").joinpath("bundled/fixtures/default.yaml")))
+
+
+def read_document(path: str | Path) -> Any:
+    """Parse a YAML or JSON file, refusing unreadable or unparsable ones with their path."""
+    path = Path(path)
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read the file: {exc.strerror}") from None
+    return parse_document(text, source=str(path), json=path.suffix == ".json")
+
+
+def parse_document(text: bytes | str, *, source: str, json: bool = False) -> Any:
+    """Parse YAML (a superset of JSON) or, with ``json``, strict JSON."""
+    try:
+        return orjson.loads(text) if json else yaml.load(text, Loader=_YAML_LOADER)
+    except orjson.JSONDecodeError as exc:
+        raise FixtureError(f"{source}: not valid JSON: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise FixtureError(f"{source}: not valid YAML: {exc}") from None
+
+
+def load_fixture(path: str | Path | None = None) -> Fixture:
+    """Load and check a fixture file; the bundled default when ``path`` is None."""
+    path = Path(path) if path is not None else default_fixture_path()
+    return _load_fixture(str(path.resolve()))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_fixture(path: str) -> Fixture:
+    # Fixtures are read-only once built, so loading one path twice (every test app, every
+    # reset) shares the one build.
+    return build_fixture(read_document(path), source=path)
+
+
+def build_fixture(document: Any, *, source: str = "<fixture>") -> Fixture:
+    found = problems(document, "fixture")
+    if found:
+        raise FixtureError("\n".join(f"{source}: {problem}" for problem in found))
+    users = {int(u["id"]): u for u in document["users"]}
+    keys = tuple(KeySpec(k["key"], k["userId"], tuple(k["scopes"])) for k in document["keys"])
+    for spec in keys:
+        if spec.user_id not in users:
+            raise FixtureError(f"{source}: keys: key {spec.key} names unknown user {spec.user_id}")
+    mint_from = int(document.get("mintFrom", document["users"][0]["id"]))
+    if mint_from not in users:
+        raise FixtureError(f"{source}: mintFrom: unknown user {mint_from}")
+    catalog = document.get("catalog", {})
+    products = {int(p["id"]): Product.from_dict(p) for p in catalog.get("products", [])}
+    generate = catalog.get("generate")
+    generated = None
+    if generate:
+        first = int(generate.get("firstId", max(products, default=0) + 1))
+        generated = GeneratedRange(first, int(generate["count"]), int(generate.get("seed", 0)))
+        clash = [pid for pid in products if pid in generated]
+        if clash:
+            raise FixtureError(
+                f"{source}: catalog.generate: ids {first}..{first + generated.count - 1} "
+                f"overlap the fixture's own product {clash[0]}"
+            )
+    rate = document.get("rateLimit", {})
+    return Fixture(
+        source=source,
+        start=parse_iso(document["clock"]["start"]),
+        frozen=bool(document["clock"].get("frozen", False)),
+        rate_limit=RateLimit(rate.get("limit", 1000), rate.get("windowSeconds", 60)),
+        keys=keys,
+        users=users,
+        mint_from=mint_from,
+        products=products,
+        generated=generated,
+        refused_offers=frozenset(document.get("imports", {}).get("refusedOffers", [])),
+        logistics=document.get("logistics", {}),
+    )

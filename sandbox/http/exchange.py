@@ -1,0 +1,135 @@
+"""One request and the reply it gets, as the pipeline and the journal see them."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from sandbox.errors import ApiError, BadRequest, PayloadTooLarge
+from sandbox.http.responses import JSON_CONTENT_TYPE, data_body, error_body
+
+Headers = list[tuple[bytes, bytes]]
+
+_PREFIX = os.urandom(4).hex()
+_COUNTER = itertools.count(1)
+
+
+def new_request_id() -> str:
+    return f"req-{_PREFIX}-{next(_COUNTER):08d}"
+
+
+@dataclass(slots=True)
+class Reply:
+    status: int
+    body: bytes
+    headers: Headers = field(default_factory=list)
+    content_type: bytes = JSON_CONTENT_TYPE
+
+    @classmethod
+    def data(cls, status: int, data: Any, headers: Headers | None = None) -> Reply:
+        return cls(status, data_body(data), headers or [])
+
+    @classmethod
+    def error(cls, error: ApiError, headers: Headers | None = None) -> Reply:
+        extra = [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
+        merged = {name: value for name, value in (headers or [])}
+        merged.update(extra)
+        return cls(error.status_code, error_body(error), list(merged.items()))
+
+
+class Exchange:
+    """The parsed request: method, paths, headers, query and body."""
+
+    __slots__ = (
+        "_json",
+        "body",
+        "headers",
+        "key",
+        "method",
+        "path",
+        "query_string",
+        "raw_path",
+        "rate_headers",
+        "request_id",
+        "scope",
+    )
+
+    def __init__(self, scope: dict[str, Any]) -> None:
+        self.scope = scope
+        self.request_id = new_request_id()
+        self.method: str = scope["method"]
+        self.raw_path: str = scope["path"]
+        self.query_string: str = scope.get("query_string", b"").decode("latin-1")
+        self.headers: dict[str, str] = {
+            k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
+        }
+        path = self.raw_path
+        if path == "/v1" or path.startswith("/v1/"):
+            path = path[3:] or "/"
+        if len(path) > 1 and path.endswith("/"):
+            path = path[:-1]  # Express routes are not strict about a trailing slash
+        self.path = path
+        self.body = b""
+        self._json: Any = None
+        self.key: str | None = None
+        self.rate_headers: Headers = []
+
+    @property
+    def url(self) -> str:
+        """The original URL, as NestJS echoes it in ``Cannot GET /path?query``."""
+        return f"{self.raw_path}?{self.query_string}" if self.query_string else self.raw_path
+
+    def bearer(self) -> str | None:
+        value = self.headers.get("authorization", "")
+        scheme, _, token = value.partition(" ")
+        return token.strip() or None if scheme.lower() == "bearer" else None
+
+    def query(self) -> dict[str, str | list[str]]:
+        query: dict[str, str | list[str]] = {}
+        for name, value in parse_qsl(self.query_string, keep_blank_values=True):
+            if name in query:
+                previous = query[name]
+                query[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            else:
+                query[name] = value
+        return query
+
+    async def read_body(self, receive: Any, limit: int) -> None:
+        """Read the body as Express's body-parser does: over ``limit`` bytes is a 413, and
+        a JSON body that does not parse, or whose top level is not an object or an array,
+        is a 400 with the parser's message."""
+        declared = self.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLarge()
+        chunks = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge()
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        self.body = b"".join(chunks)
+        if self.body and "json" in self.headers.get("content-type", ""):
+            try:
+                parsed = orjson.loads(self.body)
+            except orjson.JSONDecodeError as exc:
+                raise BadRequest(f"Malformed JSON: {exc}") from None
+            if not isinstance(parsed, dict | list):
+                raise BadRequest("Malformed JSON: the top level must be an object or an array")
+            self._json = parsed
+
+    @property
+    def json(self) -> Any:
+        """The parsed JSON body, or ``None`` when there is none (or it is not JSON)."""
+        return self._json

@@ -1,0 +1,87 @@
+"""Operations: one declarative entry per endpoint.
+
+An :class:`Operation` names its method, path, required scope, success status, request
+schemas and handler. The dispatcher enforces the pipeline (authentication, rate limit, scope,
+validation, handler) and the OpenAPI document is generated from the same table, so the
+contract and the behaviour are one source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sandbox.domain.tenant import Tenant
+    from sandbox.store import ApiKey, Store
+
+
+@dataclass(slots=True)
+class Call:
+    """What a handler gets: the caller's tenant and the validated request."""
+
+    store: Store
+    key: ApiKey
+    tenant: Tenant
+    params: dict[str, Any]
+    query: dict[str, Any]
+    body: dict[str, Any]
+
+    @property
+    def now(self) -> datetime:
+        return self.tenant.clock.now()
+
+
+Handler = Callable[[Call], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    method: str
+    path: str  # Starlette syntax: "/products/{id}"
+    handler: Handler
+    scope: str
+    status: int = 200
+    summary: str = ""
+    int_params: tuple[str, ...] = ()  # path parameters parsed by ParseIntPipe
+    body: Mapping[str, Any] | None = None
+    query: Mapping[str, Any] | None = None
+    response: Mapping[str, Any] | None = None  # JSON Schema of ``data``
+    example: Any = None
+    inferred: bool = False  # not shown in the reference, inferred from it (SPEC §4)
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def body_schema(
+    properties: Mapping[str, Any], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A request body DTO: the listed properties and no others."""
+    return {
+        "type": "object",
+        "properties": dict(properties),
+        "required": list(required),
+        "additionalProperties": False,
+    }
+
+
+#: ``page`` and ``limit`` as every paginated list takes them (SPEC §3, Pagination).
+PAGINATION: dict[str, Any] = {
+    "page": {"type": "integer", "minimum": 1, "default": 1},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+}
+
+#: An id the reference shows both as a string and as an integer.
+ID_STRING_OR_INTEGER: dict[str, Any] = {
+    "anyOf": [{"type": "string", "pattern": r"^[0-9]{1,18}$"}, {"type": "integer", "minimum": 1}],
+    "x-messages": ["{} must be a numeric string or a positive integer"],
+}
+
+
+def page_of(items: list[Any], query: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"items", "total", "page", "limit"}`` for one page of ``items``."""
+    page = query.get("page", 1)
+    limit = query.get("limit", 20)
+    start = (page - 1) * limit
+    return {"items": items[start : start + limit], "total": len(items), "page": page, "limit": limit}

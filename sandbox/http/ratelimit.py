@@ -1,0 +1,61 @@
+"""A per-key fixed-window rate limiter on the tenant's clock, as @nestjs/throttler answers.
+
+The window starts at a key's first request. Every request that passes carries
+``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset`` (whole seconds
+until the window ends); one over the limit is a 429 with ``Retry-After`` of the same seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sandbox.errors import TooManyRequests
+from sandbox.fixtures import RateLimit
+
+Headers = list[tuple[bytes, bytes]]
+
+
+@dataclass(slots=True)
+class Window:
+    started: float
+    count: int
+
+
+class RateLimiter:
+    __slots__ = ("default", "overrides", "windows")
+
+    def __init__(self, default: RateLimit) -> None:
+        self.default = default
+        self.overrides: dict[str, RateLimit] = {}  # per key, set by scenarios
+        self.windows: dict[str, Window] = {}
+
+    def hit(self, key: str, now: float) -> Headers:
+        """Count one request of ``key`` at ``now`` (seconds on its tenant's clock)."""
+        rule = self.overrides.get(key, self.default)
+        window = self.windows.get(key)
+        if window is None or now >= window.started + rule.window_seconds or now < window.started:
+            window = self.windows[key] = Window(now, 0)
+        reset = max(1, math.ceil(window.started + rule.window_seconds - now))
+        if window.count >= rule.limit:
+            raise TooManyRequests(reset, headers=_headers(rule.limit, 0, reset))
+        window.count += 1
+        return [
+            (b"x-ratelimit-limit", str(rule.limit).encode()),
+            (b"x-ratelimit-remaining", str(rule.limit - window.count).encode()),
+            (b"x-ratelimit-reset", str(reset).encode()),
+        ]
+
+    def forget(self, key: str | None = None) -> None:
+        if key is None:
+            self.windows.clear()
+        else:
+            self.windows.pop(key, None)
+
+
+def _headers(limit: int, remaining: int, reset: int) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(reset),
+    }

@@ -1,0 +1,14 @@
+"""The API's route tables, one module per area. ``OPERATIONS`` is every documented and
+inferred endpoint; the app serves it under ``/`` and ``/v1/`` and the OpenAPI document is
+generated from it."""
+
+from __future__ import annotations
+
+from sandbox.http.operations import Operation
+from sandbox.http.routes import cart, products, user
+
+OPERATIONS: tuple[Operation, ...] = (
+    *products.OPERATIONS,
+    *cart.OPERATIONS,
+    *user.OPERATIONS,
+)

@@ -1,0 +1,45 @@
+"""Products: ``GET /products/:id`` and ``POST /products/import/1688``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.domain.imports import import_offer, offer_id_from
+from sandbox.http.operations import Call, Operation, body_schema
+from sandbox.http.routes.views import product_view, sku_view
+
+
+def get_product(call: Call) -> dict[str, Any]:
+    product = call.store.catalog.get(call.params["id"])
+    return product_view(product, call.tenant.stock)
+
+
+def import_1688(call: Call) -> dict[str, Any]:
+    offer_id = offer_id_from(call.body.get("url"), call.body.get("offerId"))
+    product = import_offer(offer_id, call.store.fixture.refused_offers)
+    call.store.add_import(product)
+    stock = call.tenant.stock
+    return {
+        "id": product.id,
+        "title": product.title,
+        "price": product.price,
+        "platform": product.platform,
+        "skus": [sku_view(product, sku, stock) for sku in product.skus],
+        "minOrder": product.min_order,
+        "images": list(product.images),
+    }
+
+
+IMPORT_BODY = body_schema(
+    {
+        "url": {"type": "string", "maxLength": 2048, "description": "Product URL from 1688.com"},
+        "offerId": {"type": "string", "maxLength": 32, "description": "1688 offer ID"},
+    }
+)
+
+OPERATIONS = (
+    Operation("GET", "/products/{id}", get_product, "products:read", int_params=("id",),
+              summary="Get detailed product information including SKU variants."),
+    Operation("POST", "/products/import/1688", import_1688, "products:read", body=IMPORT_BODY,
+              summary="Import/fetch product details from 1688.com by URL or offer ID."),
+)  # fmt: skip

@@ -1,0 +1,56 @@
+"""JSON Schemas of the files and documents the sandbox reads, and one way to check them."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+from datetime import datetime
+from decimal import Decimal
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+#: The formats jsonschema checks out of the box, plus ``cents`` (a number with at most two
+#: decimals: money) and ``date-time`` as the sandbox reads timestamps.
+FORMATS = FormatChecker()
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_timestamp(value: object) -> bool:
+    if isinstance(value, str):
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return True
+
+
+@FORMATS.checks("cents")
+def _is_cents(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    return Decimal(repr(value)).as_tuple().exponent >= -2  # type: ignore[operator]
+
+
+@functools.cache
+def validator(name: str) -> Draft202012Validator:
+    """The validator of ``<name>.schema.json`` beside this module, built once."""
+    text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def problems(instance: Any, name: str) -> list[str]:
+    """Every violation of schema ``name`` by ``instance``, as ``field: reason`` sentences,
+    in document order. Empty when the instance is valid."""
+    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(map(str, e.path)))
+    return [f"{field_path(error)}: {error.message}" for error in errors]
+
+
+def field_path(error: ValidationError) -> str:
+    """``users[0].wallet.balance`` for an error at that place; ``(root)`` at the top."""
+    text = ""
+    for part in error.absolute_path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(root)"

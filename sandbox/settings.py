@@ -1,0 +1,48 @@
+"""One :class:`Settings` object, from command-line flags and environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Express's body-parser default, which NestJS uses: 100 kb.
+BODY_LIMIT = 100 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    fixtures: Path | None = None  # None: the bundled default fixture
+    seed: int | None = None
+    admin_token: str | None = None
+    state_file: Path | None = None
+    scenarios: tuple[str, ...] = field(default_factory=tuple)
+    access_log: bool = False
+    body_limit: int = BODY_LIMIT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``SANDBOX_*`` variables; unset ones keep their defaults."""
+        env = os.environ if env is None else env
+        defaults = cls()
+
+        def get(name: str) -> str | None:
+            value = env.get(f"SANDBOX_{name}")
+            return value if value else None
+
+        port, seed = get("PORT"), get("SEED")
+        fixtures, state = get("FIXTURES"), get("STATE_FILE")
+        scenarios = get("SCENARIOS")
+        return cls(
+            host=get("HOST") or defaults.host,
+            port=int(port) if port else defaults.port,
+            fixtures=Path(fixtures) if fixtures else None,
+            seed=int(seed) if seed else None,
+            admin_token=get("ADMIN_TOKEN"),
+            state_file=Path(state) if state else None,
+            scenarios=tuple(s.strip() for s in scenarios.split(",") if s.strip()) if scenarios else (),
+            access_log=(get("ACCESS_LOG") or "").lower() in ("1", "true", "yes", "on"),
+        )
