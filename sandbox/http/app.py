@@ -26,6 +26,7 @@ from sandbox.errors import ApiError, Forbidden, NotFound
 from sandbox.http.exchange import Exchange, Reply
 from sandbox.http.operations import Call, Operation
 from sandbox.http.ratelimit import RateLimiter
+from sandbox.http.responses import dumps
 from sandbox.http.validation import coerce_query, parse_int_param, validate
 from sandbox.settings import Settings
 from sandbox.store import Store
@@ -82,6 +83,7 @@ class SandboxApp:
         self.router = Router(operations)
         self.limiter = RateLimiter(store.fixture.rate_limit)
         self.control = ControlPlane(self)
+        self._openapi: Reply | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -104,10 +106,21 @@ class SandboxApp:
     def handle(self, exchange: Exchange) -> Reply:
         if exchange.raw_path.startswith("/__sandbox"):
             return self.control.handle(exchange)
+        if exchange.path == "/openapi.json" and exchange.method == "GET":
+            return self.openapi()
         operation, params = self.router.match(exchange.method, exchange.path)
         if operation is None:
             raise NotFound(f"Cannot {exchange.method} {exchange.url}")
         return self.run(operation, params, exchange)
+
+    def openapi(self) -> Reply:
+        """``GET /openapi.json``: the OpenAPI 3.1 document, built once from the route tables."""
+        if self._openapi is None:
+            from sandbox.openapi import build_document
+
+            self._openapi = Reply.data(200, None)
+            self._openapi.body = dumps(build_document(self))
+        return self._openapi
 
     def run(self, operation: Operation, params: dict[str, str], exchange: Exchange) -> Reply:
         key = self.store.authenticate(exchange.bearer())
