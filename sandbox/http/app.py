@@ -118,8 +118,7 @@ class SandboxApp:
         if self._openapi is None:
             from sandbox.openapi import build_document
 
-            self._openapi = Reply.data(200, None)
-            self._openapi.body = dumps(build_document(self))
+            self._openapi = Reply(200, dumps(build_document(self)))
         return self._openapi
 
     def run(self, operation: Operation, params: dict[str, str], exchange: Exchange) -> Reply:
