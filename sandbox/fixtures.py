@@ -20,7 +20,6 @@ from sandbox.clock import parse_iso
 from sandbox.domain.catalog import Catalog, GeneratedRange, Product
 from sandbox.schemas import problems
 
-
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

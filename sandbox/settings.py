@@ -43,6 +43,8 @@ class Settings:
             seed=int(seed) if seed else None,
             admin_token=get("ADMIN_TOKEN"),
             state_file=Path(state) if state else None,
-            scenarios=tuple(s.strip() for s in scenarios.split(",") if s.strip()) if scenarios else (),
+            scenarios=tuple(s.strip() for s in scenarios.split(",") if s.strip())
+            if scenarios
+            else (),
             access_log=(get("ACCESS_LOG") or "").lower() in ("1", "true", "yes", "on"),
         )

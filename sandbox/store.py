@@ -100,7 +100,9 @@ class Store:
         fixture = self.fixture
         mint = self.mints.get(user_id)
         story = fixture.users[fixture.mint_from if mint is not None else user_id]
-        tenant = Tenant.from_state(story, user_id=user_id, start=fixture.start, frozen=fixture.frozen)
+        tenant = Tenant.from_state(
+            story, user_id=user_id, start=fixture.start, frozen=fixture.frozen
+        )
         if mint is not None and mint.balance is not None:
             wallet = tenant.wallet
             delta = mint.balance - wallet.balance

@@ -158,8 +158,10 @@ class AddressBook:
 
 
 def _address_values(values: dict[str, Any]) -> dict[str, Any]:
-    renamed = {"zip_code" if k == "zipCode" else "is_default" if k == "isDefault" else k: v
-               for k, v in values.items()}
+    renamed = {
+        "zip_code" if k == "zipCode" else "is_default" if k == "isDefault" else k: v
+        for k, v in values.items()
+    }
     return {k: v for k, v in renamed.items() if k in _ADDRESS_FIELDS}
 
 

@@ -80,7 +80,10 @@ class Cart:
         added = []
         for request in requests:
             line = CartLine(
-                self.next_id, request.product_id, request.sku_id, request.quantity,
+                self.next_id,
+                request.product_id,
+                request.sku_id,
+                request.quantity,
                 remark=request.remark,
             )
             self.lines[line.id] = line

@@ -22,24 +22,73 @@ IMAGE_HOST = "https://cdn.sandbox.example"
 SHOP_HOST = "https://shop.sandbox.example"
 
 #: category id -> (nouns, variant axis, variants, price range in yuan, weight range in grams)
-CATEGORIES: dict[int, tuple[tuple[str, ...], str, tuple[str, ...], tuple[int, int], tuple[int, int]]] = {
-    23: (("Sneakers", "Running Shoes", "Boots", "Sandals", "Loafers"), "Size",
-         ("US 7", "US 8", "US 9", "US 10", "US 11"), (89, 899), (600, 1400)),
-    31: (("Backpack", "Tote Bag", "Wallet", "Crossbody Bag", "Duffel"), "Color",
-         ("Black", "Grey", "Navy", "Khaki", "Red"), (39, 599), (200, 1200)),
-    42: (("T-Shirt", "Hoodie", "Jacket", "Jeans", "Sweater"), "Size",
-         ("S", "M", "L", "XL", "XXL"), (29, 459), (150, 900)),
-    57: (("Wireless Earbuds", "Power Bank", "Phone Case", "Smart Watch", "USB-C Cable"), "Model",
-         ("Standard", "Pro", "Max", "Lite"), (19, 1299), (50, 500)),
-    64: (("Ceramic Mug", "Desk Lamp", "Throw Pillow", "Storage Box", "Tea Set"), "Color",
-         ("White", "Black", "Green", "Pink", "Blue"), (15, 399), (200, 2500)),
-    78: (("Lipstick", "Face Serum", "Sheet Mask Set", "Perfume", "Sunscreen"), "Shade",
-         ("01", "02", "03", "04"), (25, 699), (50, 400)),
-    85: (("Building Blocks", "Plush Toy", "Puzzle", "RC Car", "Action Figure"), "Edition",
-         ("Classic", "Deluxe", "Collector"), (19, 899), (100, 1800)),
+CATEGORIES: dict[
+    int, tuple[tuple[str, ...], str, tuple[str, ...], tuple[int, int], tuple[int, int]]
+] = {
+    23: (
+        ("Sneakers", "Running Shoes", "Boots", "Sandals", "Loafers"),
+        "Size",
+        ("US 7", "US 8", "US 9", "US 10", "US 11"),
+        (89, 899),
+        (600, 1400),
+    ),
+    31: (
+        ("Backpack", "Tote Bag", "Wallet", "Crossbody Bag", "Duffel"),
+        "Color",
+        ("Black", "Grey", "Navy", "Khaki", "Red"),
+        (39, 599),
+        (200, 1200),
+    ),
+    42: (
+        ("T-Shirt", "Hoodie", "Jacket", "Jeans", "Sweater"),
+        "Size",
+        ("S", "M", "L", "XL", "XXL"),
+        (29, 459),
+        (150, 900),
+    ),
+    57: (
+        ("Wireless Earbuds", "Power Bank", "Phone Case", "Smart Watch", "USB-C Cable"),
+        "Model",
+        ("Standard", "Pro", "Max", "Lite"),
+        (19, 1299),
+        (50, 500),
+    ),
+    64: (
+        ("Ceramic Mug", "Desk Lamp", "Throw Pillow", "Storage Box", "Tea Set"),
+        "Color",
+        ("White", "Black", "Green", "Pink", "Blue"),
+        (15, 399),
+        (200, 2500),
+    ),
+    78: (
+        ("Lipstick", "Face Serum", "Sheet Mask Set", "Perfume", "Sunscreen"),
+        "Shade",
+        ("01", "02", "03", "04"),
+        (25, 699),
+        (50, 400),
+    ),
+    85: (
+        ("Building Blocks", "Plush Toy", "Puzzle", "RC Car", "Action Figure"),
+        "Edition",
+        ("Classic", "Deluxe", "Collector"),
+        (19, 899),
+        (100, 1800),
+    ),
 }
-ADJECTIVES = ("Classic", "Premium", "Lightweight", "Vintage", "Breathable", "Minimalist",
-              "Waterproof", "Limited", "Everyday", "Urban", "Deluxe", "Eco")
+ADJECTIVES = (
+    "Classic",
+    "Premium",
+    "Lightweight",
+    "Vintage",
+    "Breathable",
+    "Minimalist",
+    "Waterproof",
+    "Limited",
+    "Everyday",
+    "Urban",
+    "Deluxe",
+    "Eco",
+)
 MATERIALS = ("Cotton", "Leather", "Polyester", "Nylon", "Canvas", "Ceramic", "ABS", "Silicone")
 ORIGINS = ("China", "Vietnam", "Japan", "Korea", "Indonesia")
 
@@ -60,8 +109,9 @@ def generated_product(product_id: int, seed: int) -> Product:
     brand = fake.last_name()
     title = f"{brand} {fake.random_element(ADJECTIVES)} {fake.random_element(nouns)}"
     price = Decimal(fake.random_int(low, high))
-    chosen = fake.random_elements(variants, length=fake.random_int(1, min(4, len(variants))),
-                                  unique=True)
+    chosen = fake.random_elements(
+        variants, length=fake.random_int(1, min(4, len(variants))), unique=True
+    )
     skus = _skus(fake, product_id, price, axis, chosen, prefix="g")
     return Product(
         id=product_id,
@@ -79,8 +129,10 @@ def generated_product(product_id: int, seed: int) -> Product:
         stock=sum(s.stock for s in skus) + fake.random_int(0, 50),
         category_id=category_id,
         skus=skus,
-        attributes=(("Material", fake.random_element(MATERIALS)),
-                    ("Origin", fake.random_element(ORIGINS))),
+        attributes=(
+            ("Material", fake.random_element(MATERIALS)),
+            ("Origin", fake.random_element(ORIGINS)),
+        ),
         weight=fake.random_int(light, heavy),
     )
 
@@ -94,8 +146,9 @@ def offer_product(offer_id: str) -> Product:
     nouns, axis, variants, (low, high), (light, heavy) = CATEGORIES[category_id]
     title = f"Wholesale {fake.random_element(ADJECTIVES)} {fake.random_element(nouns)}"
     price = Decimal(max(3, fake.random_int(low, high) // 4))
-    chosen = fake.random_elements(variants, length=fake.random_int(1, min(4, len(variants))),
-                                  unique=True)
+    chosen = fake.random_elements(
+        variants, length=fake.random_int(1, min(4, len(variants))), unique=True
+    )
     skus = _skus(fake, product_id, price, axis, chosen, prefix="a", stock_range=(200, 5000))
     factory = fake.city()
     return Product(

@@ -76,8 +76,12 @@ class StockLedger:
 
     def to_state(self) -> dict[str, Any]:
         return {
-            "reserved": [{"productId": p, "skuId": s, "quantity": q} for (p, s), q in self.reserved.items()],
-            "overrides": [{"productId": p, "skuId": s, "stock": q} for (p, s), q in self.overrides.items()],
+            "reserved": [
+                {"productId": p, "skuId": s, "quantity": q} for (p, s), q in self.reserved.items()
+            ],
+            "overrides": [
+                {"productId": p, "skuId": s, "stock": q} for (p, s), q in self.overrides.items()
+            ],
             "allZero": self.all_zero,
         }
 
@@ -85,7 +89,9 @@ class StockLedger:
     def from_state(cls, data: dict[str, Any] | None) -> StockLedger:
         data = data or {}
         return cls(
-            reserved={(r["productId"], r["skuId"]): r["quantity"] for r in data.get("reserved", [])},
+            reserved={
+                (r["productId"], r["skuId"]): r["quantity"] for r in data.get("reserved", [])
+            },
             overrides={(r["productId"], r["skuId"]): r["stock"] for r in data.get("overrides", [])},
             all_zero=bool(data.get("allZero", False)),
         )

@@ -110,7 +110,7 @@ class Wallet:
         """Apply one movement of ``kind`` (see :data:`MOVEMENTS`) and record it."""
         balance_sign, frozen_sign = MOVEMENTS[kind]
         amount = money(amount)
-        if balance_sign < 0 and frozen_sign == 0 or kind == "freeze":
+        if (balance_sign < 0 and frozen_sign == 0) or kind == "freeze":
             self.require_available(amount)
         self.balance += balance_sign * amount
         self.frozen += frozen_sign * amount

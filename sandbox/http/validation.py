@@ -83,7 +83,9 @@ def _check_object(
     required = set(schema.get("required", ()))
     if schema.get("additionalProperties") is False:
         messages.extend(
-            f"{prefix}property {name} should not exist" for name in document if name not in properties
+            f"{prefix}property {name} should not exist"
+            for name in document
+            if name not in properties
         )
     cleaned: dict[str, Any] = {}
     for name, sub in properties.items():

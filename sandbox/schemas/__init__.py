@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
-from typing import Any
-
 from datetime import datetime
 from decimal import Decimal
+from importlib import resources
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError

@@ -28,10 +28,20 @@ def test_product_12345_is_the_documented_example(client: TestClient) -> None:
             "stock": 200,
             "categoryId": 23,
             "skus": [
-                {"skuId": "s001", "name": "Black / US 9", "price": 299.00, "stock": 50,
-                 "image": f"{IMG}/s001.jpg"},
-                {"skuId": "s002", "name": "White / US 9", "price": 319.00, "stock": 30,
-                 "image": f"{IMG}/s002.jpg"},
+                {
+                    "skuId": "s001",
+                    "name": "Black / US 9",
+                    "price": 299.00,
+                    "stock": 50,
+                    "image": f"{IMG}/s001.jpg",
+                },
+                {
+                    "skuId": "s002",
+                    "name": "White / US 9",
+                    "price": 319.00,
+                    "stock": 30,
+                    "image": f"{IMG}/s002.jpg",
+                },
             ],
             "attributes": [
                 {"name": "Material", "value": "Leather"},

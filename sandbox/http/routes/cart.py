@@ -17,19 +17,21 @@ def get_cart(call: Call) -> dict[str, Any]:
             continue  # a line whose product left the catalog (a restored state) is not shown
         product = catalog.get(line.product_id)
         sku = product.sku(line.sku_id)
-        items.append({
-            "id": line.id,
-            "productId": line.product_id,
-            "title": product.title,
-            "skuId": line.sku_id,
-            "skuName": sku.name,
-            "price": sku.price,
-            "quantity": line.quantity,
-            "imageUrl": sku.image,
-            "selected": line.selected,
-            "stock": stock.available(product, sku),
-            "remark": line.remark,
-        })
+        items.append(
+            {
+                "id": line.id,
+                "productId": line.product_id,
+                "title": product.title,
+                "skuId": line.sku_id,
+                "skuName": sku.name,
+                "price": sku.price,
+                "quantity": line.quantity,
+                "imageUrl": sku.image,
+                "selected": line.selected,
+                "stock": stock.available(product, sku),
+                "remark": line.remark,
+            }
+        )
     return {
         "items": items,
         "totalItems": len(items),
@@ -38,8 +40,9 @@ def get_cart(call: Call) -> dict[str, Any]:
 
 
 def _new_line(item: dict[str, Any]) -> NewLine:
-    return NewLine(int(item["productId"]), item["skuId"], int(item["quantity"]),
-                   item.get("remark", ""))
+    return NewLine(
+        int(item["productId"]), item["skuId"], int(item["quantity"]), item.get("remark", "")
+    )
 
 
 def add_item(call: Call) -> dict[str, Any]:
@@ -94,22 +97,29 @@ def clear_cart(call: Call) -> dict[str, str]:
 LINE_PROPERTIES: dict[str, Any] = {
     "productId": {**ID_STRING_OR_INTEGER, "description": "Product ID"},
     "skuId": {"type": "string", "minLength": 1, "maxLength": 64, "description": "SKU variant ID"},
-    "quantity": {"type": "integer", "minimum": 1,
-                 "description": "Quantity (min: 1)"},
+    "quantity": {"type": "integer", "minimum": 1, "description": "Quantity (min: 1)"},
     "remark": {"type": "string", "maxLength": 500, "description": "Special instructions"},
 }
 REQUIRED = ("productId", "skuId", "quantity")
 
 ADD_BODY = body_schema(LINE_PROPERTIES, REQUIRED)
 BATCH_BODY = body_schema(
-    {"items": {"type": "array", "minItems": 1, "maxItems": 100,
-               "items": body_schema(LINE_PROPERTIES, REQUIRED)}},
+    {
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "items": body_schema(LINE_PROPERTIES, REQUIRED),
+        }
+    },
     ("items",),
 )
-UPDATE_BODY = body_schema({
-    "quantity": {"type": "integer", "minimum": 1, "description": "New quantity"},
-    "selected": {"type": "boolean", "description": "Selection state for checkout"},
-})
+UPDATE_BODY = body_schema(
+    {
+        "quantity": {"type": "integer", "minimum": 1, "description": "New quantity"},
+        "selected": {"type": "boolean", "description": "Selection state for checkout"},
+    }
+)
 
 OPERATIONS = (
     Operation("GET", "/cart", get_cart, "cart:read",

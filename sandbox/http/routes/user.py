@@ -114,9 +114,7 @@ def list_favorites(call: Call) -> dict[str, Any]:
 
 
 def add_favorite(call: Call) -> dict[str, Any]:
-    favorite = call.tenant.favorites.add(
-        int(call.body["productId"]), call.store.catalog, call.now
-    )
+    favorite = call.tenant.favorites.add(int(call.body["productId"]), call.store.catalog, call.now)
     return _favorite_view(call, favorite)
 
 
@@ -165,22 +163,32 @@ def claim_coupon(call: Call) -> dict[str, Any]:
 
 
 def _text(limit: int, description: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "string", "minLength": 1, "maxLength": limit, "description": description,
-            **extra}
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": limit,
+        "description": description,
+        **extra,
+    }
 
 
-PROFILE_BODY = body_schema({
-    "username": _text(32, "Display name"),
-    "email": {"type": "string", "format": "email", "maxLength": 254},
-    "avatar": {"type": "string", "format": "uri", "maxLength": 2048},
-    "language": {"type": "string", "enum": LANGUAGES},
-})
+PROFILE_BODY = body_schema(
+    {
+        "username": _text(32, "Display name"),
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "avatar": {"type": "string", "format": "uri", "maxLength": 2048},
+        "language": {"type": "string", "enum": LANGUAGES},
+    }
+)
 ADDRESS_PROPERTIES: dict[str, Any] = {
     "name": _text(100, "Recipient full name"),
     "phone": _text(32, "Phone number"),
-    "country": {"type": "string", "pattern": "^[A-Z]{2}$",
-                "x-messages": ["{} must be a valid ISO 3166-1 alpha-2 country code"],
-                "description": "Country code (e.g. US)"},
+    "country": {
+        "type": "string",
+        "pattern": "^[A-Z]{2}$",
+        "x-messages": ["{} must be a valid ISO 3166-1 alpha-2 country code"],
+        "description": "Country code (e.g. US)",
+    },
     "state": {"type": "string", "maxLength": 100, "description": "State/province"},
     "city": _text(100, "City"),
     "address": _text(300, "Street address"),
