@@ -58,7 +58,7 @@ class Router:
             scope = {"type": "http", "path": path, "root_path": "", "method": method}
             for route, candidates in self.dynamic:
                 found, child = route.matches(scope)
-                if found is Match.FULL:
+                if found is not Match.NONE:  # PARTIAL: the path matched, not the method
                     ops, params = candidates, child["path_params"]
                     break
         if ops is None:
