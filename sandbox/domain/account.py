@@ -126,7 +126,7 @@ class AddressBook:
             raise AddressNotFound() from None
 
     def add(self, values: dict[str, Any]) -> Address:
-        address = Address(id=self.next_id, **_address_values(values))
+        address = Address(id=self.next_id, **{"state": "", **_address_values(values)})
         self.next_id += 1
         self.addresses[address.id] = address
         if address.is_default or len(self.addresses) == 1:

@@ -9,6 +9,7 @@ is generated the same way from the offer id: the same offer always gives the sam
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -178,7 +179,7 @@ def _skus(
     product_id: int,
     base: Decimal,
     axis: str,
-    variants: list[str],
+    variants: Sequence[str],
     *,
     prefix: str,
     stock_range: tuple[int, int] = (5, 300),

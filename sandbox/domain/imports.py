@@ -56,7 +56,7 @@ def _parse_url(url: str) -> str:
         if host in _OFFER_HOSTS and match:
             found = match.group(1)
         elif host == "detail.m.1688.com" and parts.path == "/page/index.html":
-            found = (parse_qs(parts.query).get("offerId") or [None])[0]
+            found = next(iter(parse_qs(parts.query).get("offerId", [])), None)
     if found is None or not _OFFER_ID.match(found):
         raise InvalidOffer(
             "url must be a 1688 offer URL such as https://detail.1688.com/offer/<offerId>.html"
