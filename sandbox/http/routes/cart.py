@@ -6,7 +6,8 @@ from typing import Any
 
 from sandbox.domain.cart import NewLine
 from sandbox.http.operations import ID_STRING_OR_INTEGER, Call, Operation, body_schema
-from sandbox.http.routes.views import message
+from sandbox.http.routes.views import MESSAGE_SHAPE, message
+from sandbox.http.shapes import BOOLEAN, INTEGER, MONEY, STRING, URL, array, obj
 
 
 def get_cart(call: Call) -> dict[str, Any]:
@@ -121,18 +122,32 @@ UPDATE_BODY = body_schema(
     }
 )
 
+CART_SHAPE = obj({
+    "items": array(obj({
+        "id": INTEGER, "productId": INTEGER, "title": STRING, "skuId": STRING, "skuName": STRING,
+        "price": MONEY, "quantity": INTEGER, "imageUrl": URL, "selected": BOOLEAN,
+        "stock": INTEGER, "remark": STRING,
+    })),
+    "totalItems": INTEGER,
+    "totalAmount": MONEY,
+})
+ADDED_SHAPE = obj({"id": INTEGER, "productId": INTEGER, "skuId": STRING, "quantity": INTEGER,
+                   "message": STRING})
+BATCH_SHAPE = obj({"added": INTEGER, "items": array(obj({"id": INTEGER, "productId": STRING}))})
+UPDATED_SHAPE = obj({"id": INTEGER, "quantity": INTEGER, "selected": BOOLEAN, "message": STRING})
+
 OPERATIONS = (
-    Operation("GET", "/cart", get_cart, "cart:read",
+    Operation("GET", "/cart", get_cart, "cart:read", response=CART_SHAPE,
               summary="Get the current user's shopping cart with all items."),
     Operation("POST", "/cart/items", add_item, "cart:write", status=201, body=ADD_BODY,
-              summary="Add a single item to the shopping cart."),
+              response=ADDED_SHAPE, summary="Add a single item to the shopping cart."),
     Operation("POST", "/cart/items/batch", add_items, "cart:write", status=201, body=BATCH_BODY,
-              summary="Add multiple items to the cart in a single request."),
+              response=BATCH_SHAPE, summary="Add multiple items to the cart in a single request."),
     Operation("PATCH", "/cart/items/{itemId}", update_item, "cart:write", body=UPDATE_BODY,
-              int_params=("itemId",),
+              int_params=("itemId",), response=UPDATED_SHAPE,
               summary="Update a cart item's quantity or selection status."),
     Operation("DELETE", "/cart/items/{itemId}", remove_item, "cart:write", int_params=("itemId",),
-              summary="Remove a single item from the cart."),
-    Operation("DELETE", "/cart", clear_cart, "cart:write", inferred=True,
+              response=MESSAGE_SHAPE, summary="Remove a single item from the cart."),
+    Operation("DELETE", "/cart", clear_cart, "cart:write", inferred=True, response=MESSAGE_SHAPE,
               summary="Clear the entire cart."),
 )  # fmt: skip

@@ -6,7 +6,8 @@ from typing import Any
 
 from sandbox.domain.imports import import_offer, offer_id_from
 from sandbox.http.operations import Call, Operation, body_schema
-from sandbox.http.routes.views import product_view, sku_view
+from sandbox.http.routes.views import PRODUCT_SHAPE, SKU_SHAPE, product_view, sku_view
+from sandbox.http.shapes import INTEGER, MONEY, STRING, URL, array, obj
 
 
 def get_product(call: Call) -> dict[str, Any]:
@@ -37,9 +38,20 @@ IMPORT_BODY = body_schema(
     }
 )
 
+IMPORT_SHAPE = obj({
+    "id": INTEGER, "title": STRING, "price": MONEY, "platform": STRING, "skus": array(SKU_SHAPE),
+    "minOrder": INTEGER, "images": array(URL),
+})  # fmt: skip
+
 OPERATIONS = (
-    Operation("GET", "/products/{id}", get_product, "products:read", int_params=("id",),
-              summary="Get detailed product information including SKU variants."),
-    Operation("POST", "/products/import/1688", import_1688, "products:read", body=IMPORT_BODY,
-              summary="Import/fetch product details from 1688.com by URL or offer ID."),
+    Operation(
+        "GET", "/products/{id}", get_product, "products:read",
+        int_params=("id",), response=PRODUCT_SHAPE,
+        summary="Get detailed product information including SKU variants.",
+    ),
+    Operation(
+        "POST", "/products/import/1688", import_1688, "products:read",
+        body=IMPORT_BODY, response=IMPORT_SHAPE,
+        summary="Import/fetch product details from 1688.com by URL or offer ID.",
+    ),
 )  # fmt: skip

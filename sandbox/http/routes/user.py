@@ -16,7 +16,20 @@ from sandbox.http.operations import (
     body_schema,
     page_of,
 )
-from sandbox.http.routes.views import message, timestamp
+from sandbox.http.routes.views import MESSAGE_SHAPE, message, timestamp
+from sandbox.http.shapes import (
+    BOOLEAN,
+    INTEGER,
+    MONEY,
+    STRING,
+    TIMESTAMP,
+    URL,
+    array,
+    enum,
+    nullable,
+    obj,
+    page,
+)
 
 LANGUAGES = ["en", "zh-CN", "zh-TW", "ja", "ko", "fr", "de", "es", "ru"]
 
@@ -204,35 +217,67 @@ TRANSACTIONS_QUERY = body_schema(
     {**PAGINATION, "type": {"type": "string", "enum": sorted(MOVEMENTS)}}
 )
 
+PROFILE_SHAPE = obj({"id": INTEGER, "username": STRING, "email": STRING, "avatar": STRING,
+                     "language": STRING, "createdAt": TIMESTAMP})
+BALANCE_SHAPE = obj({"balance": MONEY, "frozenBalance": MONEY, "availableBalance": MONEY,
+                     "currency": STRING})
+TRANSACTION_SHAPE = obj({
+    "id": INTEGER, "type": enum(*sorted(MOVEMENTS)), "amount": MONEY, "balanceAfter": MONEY,
+    "frozenBalanceAfter": MONEY, "currency": STRING, "orderNo": nullable(STRING),
+    "description": STRING, "createdAt": TIMESTAMP,
+})
+ADDRESS_SHAPE = obj({
+    "id": INTEGER, "name": STRING, "phone": STRING, "country": STRING, "state": STRING,
+    "city": STRING, "address": STRING, "zipCode": STRING, "isDefault": BOOLEAN,
+})
+FAVORITE_SHAPE = obj({"id": INTEGER, "productId": INTEGER, "title": STRING, "price": MONEY,
+                      "imageUrl": URL, "addedAt": TIMESTAMP})
+COUPON_PROPERTIES = {
+    "id": INTEGER, "name": STRING, "type": enum("percentage", "fixed"), "value": {"type": "number"},
+    "minOrderAmount": MONEY, "expiresAt": TIMESTAMP,
+}
+COUPON_SHAPE = obj(COUPON_PROPERTIES)
+MY_COUPON_PROPERTIES = {**COUPON_PROPERTIES, "status": enum("unused", "used", "expired"),
+                        "claimedAt": nullable(TIMESTAMP), "usedAt": nullable(TIMESTAMP)}
+MY_COUPON_SHAPE = obj(MY_COUPON_PROPERTIES)
+CLAIMED_SHAPE = obj({**MY_COUPON_PROPERTIES, "message": STRING})
+
 OPERATIONS = (
-    Operation("GET", "/user/profile", get_profile, "profile:read",
+    Operation("GET", "/user/profile", get_profile, "profile:read", response=PROFILE_SHAPE,
               summary="Get the authenticated user's profile."),
     Operation("PUT", "/user/profile", update_profile, "profile:write", body=PROFILE_BODY,
-              inferred=True, summary="Update the authenticated user's profile."),
-    Operation("GET", "/user/wallet/balance", get_balance, "wallet:read",
+              response=PROFILE_SHAPE, inferred=True,
+              summary="Update the authenticated user's profile."),
+    Operation("GET", "/user/wallet/balance", get_balance, "wallet:read", response=BALANCE_SHAPE,
               summary="Get wallet balance."),
     Operation("GET", "/user/wallet/transactions", list_transactions, "wallet:read",
-              query=TRANSACTIONS_QUERY, inferred=True,
+              query=TRANSACTIONS_QUERY, response=page(TRANSACTION_SHAPE), inferred=True,
               summary="Wallet transaction history, newest first."),
     Operation("GET", "/user/addresses", list_addresses, "profile:read",
-              summary="Get saved addresses."),
+              response=array(ADDRESS_SHAPE), summary="Get saved addresses."),
     Operation("POST", "/user/addresses", create_address, "profile:write", status=201,
-              body=ADDRESS_CREATE_BODY, inferred=True, summary="Create an address."),
+              body=ADDRESS_CREATE_BODY, response=ADDRESS_SHAPE, inferred=True,
+              summary="Create an address."),
     Operation("PUT", "/user/addresses/{id}", update_address, "profile:write",
-              body=ADDRESS_UPDATE_BODY, int_params=("id",), inferred=True,
+              body=ADDRESS_UPDATE_BODY, int_params=("id",), response=ADDRESS_SHAPE, inferred=True,
               summary="Update an address (only the fields sent change)."),
     Operation("DELETE", "/user/addresses/{id}", delete_address, "profile:write",
-              int_params=("id",), inferred=True, summary="Delete an address."),
+              int_params=("id",), response=MESSAGE_SHAPE, inferred=True,
+              summary="Delete an address."),
     Operation("GET", "/user/favorites", list_favorites, "favorites:read",
+              response=obj({"items": array(FAVORITE_SHAPE), "total": INTEGER}),
               summary="Get favorite products."),
     Operation("POST", "/user/favorites", add_favorite, "favorites:write", status=201,
-              body=FAVORITE_BODY, inferred=True, summary="Add a product to favorites."),
+              body=FAVORITE_BODY, response=FAVORITE_SHAPE, inferred=True,
+              summary="Add a product to favorites."),
     Operation("DELETE", "/user/favorites/{id}", remove_favorite, "favorites:write",
-              int_params=("id",), inferred=True, summary="Remove a favorite (by favorite id)."),
+              int_params=("id",), response=MESSAGE_SHAPE, inferred=True,
+              summary="Remove a favorite (by favorite id)."),
     Operation("GET", "/user/coupons/available", available_coupons, "coupons:read",
-              summary="Get coupons available to claim."),
+              response=array(COUPON_SHAPE), summary="Get coupons available to claim."),
     Operation("GET", "/user/coupons/my", my_coupons, "coupons:read", inferred=True,
-              summary="Get claimed coupons."),
+              response=array(MY_COUPON_SHAPE), summary="Get claimed coupons."),
     Operation("POST", "/user/coupons/{id}/claim", claim_coupon, "coupons:write",
-              int_params=("id",), inferred=True, summary="Claim a coupon (inferred endpoint)."),
+              int_params=("id",), response=CLAIMED_SHAPE, inferred=True,
+              summary="Claim a coupon (inferred endpoint)."),
 )  # fmt: skip

@@ -7,6 +7,17 @@ from typing import Any
 from sandbox.clock import isoformat
 from sandbox.domain.catalog import Product, Sku
 from sandbox.domain.stock import StockLedger
+from sandbox.http.shapes import INTEGER, MESSAGE, MONEY, STRING, URL, array, obj
+
+SKU_SHAPE = obj({"skuId": STRING, "name": STRING, "price": MONEY, "stock": INTEGER, "image": URL})
+PRODUCT_SHAPE = obj({
+    "id": INTEGER, "title": STRING, "description": STRING, "price": MONEY, "originalPrice": MONEY,
+    "currency": STRING, "platform": STRING, "platformItemId": STRING, "imageUrl": URL,
+    "images": array(URL), "shopName": STRING, "shopUrl": URL, "sales": INTEGER, "stock": INTEGER,
+    "categoryId": INTEGER, "skus": array(SKU_SHAPE),
+    "attributes": array(obj({"name": STRING, "value": STRING})),
+})  # fmt: skip
+MESSAGE_SHAPE = MESSAGE
 
 
 def sku_view(product: Product, sku: Sku, stock: StockLedger) -> dict[str, Any]:
