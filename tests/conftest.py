@@ -15,6 +15,7 @@ from sandbox.fixtures import Fixture, load_fixture
 from sandbox.http.app import SandboxApp, create_app
 from sandbox.settings import Settings
 from sandbox.store import Store
+from tests.contract import ContractClient
 
 FULL = "sk-sandbox-full"
 READONLY = "sk-sandbox-readonly"
@@ -38,15 +39,17 @@ def app(store: Store) -> SandboxApp:
 
 @pytest.fixture
 def client(app: SandboxApp) -> Iterator[TestClient]:
-    """A client of the app, authenticated with the full-scope key of user 1001."""
-    with TestClient(app, base_url="http://sandbox", raise_server_exceptions=True) as c:
+    """A client of the app, authenticated with the full-scope key of user 1001. Every response
+    it receives is checked against the OpenAPI document (see ``tests/contract.py``)."""
+    with ContractClient(app, base_url="http://sandbox") as c:
         c.headers["Authorization"] = f"Bearer {FULL}"
         yield c
 
 
 @pytest.fixture
 def anonymous(app: SandboxApp) -> Iterator[TestClient]:
-    with TestClient(app, base_url="http://sandbox") as c:
+    """A client without a key, checked against the document like ``client``."""
+    with ContractClient(app, base_url="http://sandbox") as c:
         yield c
 
 

@@ -80,7 +80,8 @@ class SandboxApp:
 
         self.store = store
         self.settings = settings
-        self.router = Router(operations)
+        self.operations = tuple(operations)
+        self.router = Router(self.operations)
         self.limiter = RateLimiter(store.fixture.rate_limit)
         self.control = ControlPlane(self)
         self._openapi: Reply | None = None
