@@ -15,9 +15,10 @@ from typing import Any
 
 from sandbox.domain.catalog import Catalog, Product
 from sandbox.domain.tenant import Tenant
-from sandbox.errors import Unauthorized
+from sandbox.errors import BadRequest, Unauthorized
 from sandbox.fixtures import Fixture
 from sandbox.money import money
+from sandbox.schemas import problems
 
 ALL_SCOPES: tuple[str, ...] = (
     "products:read", "cart:read", "cart:write", "orders:read", "orders:write",
@@ -25,6 +26,34 @@ ALL_SCOPES: tuple[str, ...] = (
     "profile:write", "wallet:read", "favorites:read", "favorites:write", "coupons:read",
     "coupons:write",
 )  # fmt: skip
+
+
+class InvalidState(BadRequest):
+    """400: a state document that does not match the state schema or contradicts itself."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems)
+
+
+def state_problems(state: Any) -> list[str]:
+    """Every reason ``state`` cannot be restored, as ``field: reason``; empty when it can."""
+    found = problems(state, "state")
+    if found:
+        return found
+    users = {u["id"] for u in state["users"]}
+    found += [
+        f"keys[{i}].userId: user {k['userId']} is not in users"
+        for i, k in enumerate(state["keys"])
+        if k["userId"] not in users
+    ]
+    found += [
+        f"mints[{i}].userId: user {m['userId']} is not in users"
+        for i, m in enumerate(state.get("mints", []))
+        if m["userId"] not in users
+    ]
+    if len(users) != len(state["users"]):
+        found.append("users: two users have the same id")
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +160,16 @@ class Store:
         }
 
     def restore(self, state: dict[str, Any]) -> None:
-        """Replace the whole state with ``state`` as :meth:`export` gave it."""
+        """Replace the whole state with ``state`` as :meth:`export` gave it.
+
+        Raises :class:`InvalidState` (naming the field and the reason) and leaves the current
+        state untouched when ``state`` is not such a document.
+        """
         from sandbox.domain.imports import offer_product
+
+        found = state_problems(state)
+        if found:
+            raise InvalidState(found)
 
         tenants = {
             int(u["id"]): Tenant.from_state(

@@ -11,6 +11,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 #: The formats jsonschema checks out of the box, plus ``cents`` (a number with at most two
 #: decimals: money) and ``date-time`` as the sandbox reads timestamps.
@@ -32,12 +34,29 @@ def _is_cents(value: object) -> bool:
 
 
 @functools.cache
+def schema(name: str) -> dict[str, Any]:
+    """The parsed ``<name>.schema.json`` beside this module."""
+    text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+@functools.cache
+def _registry() -> Registry:
+    # Every schema here, by its $id, so that one may refer to another's $defs.
+    names = [p.name.removesuffix(".schema.json") for p in resources.files(__package__).iterdir()
+             if p.name.endswith(".schema.json")]  # fmt: skip
+    return Registry().with_resources(
+        (schema(n)["$id"], Resource(contents=schema(n), specification=DRAFT202012)) for n in names
+    )
+
+
+@functools.cache
 def validator(name: str) -> Draft202012Validator:
     """The validator of ``<name>.schema.json`` beside this module, built once."""
-    text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
-    schema = json.loads(text)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FORMATS)
+    document = schema(name)
+    Draft202012Validator.check_schema(document)
+    return Draft202012Validator(document, format_checker=FORMATS, registry=_registry())
 
 
 def problems(instance: Any, name: str) -> list[str]:

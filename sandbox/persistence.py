@@ -1,0 +1,76 @@
+"""State files: the whole sandbox state saved atomically and loaded with checks.
+
+A state file is ``{"kind": "commerce-api-sandbox/state", "version": 1, "savedAt", "state"}``
+where ``state`` is what ``GET /__sandbox/state`` returns. Saving writes a temporary file in the
+same folder, fsyncs it, renames it over the target and fsyncs the folder, so the file always
+holds the last complete state, whenever the process dies. Loading refuses a corrupt or foreign
+file with a message naming the file and the reason; it never replaces it silently.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from sandbox.clock import isoformat
+from sandbox.store import Store, state_problems
+
+KIND = "commerce-api-sandbox/state"
+VERSION = 1
+
+
+class StateFileError(ValueError):
+    """A state file that cannot be loaded, with its path and the reason."""
+
+
+def save_state(store: Store, path: Path) -> None:
+    """Write the store's state to ``path`` atomically."""
+    document = {
+        "kind": KIND,
+        "version": VERSION,
+        "savedAt": isoformat(datetime.now(UTC)),
+        "state": store.export(),
+    }
+    data = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def read_state(path: Path) -> dict[str, Any]:
+    """The ``state`` of the file at ``path``, checked; :class:`StateFileError` otherwise."""
+    try:
+        document = orjson.loads(Path(path).read_bytes())
+    except OSError as exc:
+        raise StateFileError(f"{path}: cannot read the state file: {exc.strerror}") from None
+    except orjson.JSONDecodeError as exc:
+        raise StateFileError(f"{path}: not a sandbox state file (corrupt JSON: {exc})") from None
+    if not isinstance(document, dict) or document.get("kind") != KIND:
+        raise StateFileError(f'{path}: not a sandbox state file (no "kind": "{KIND}")')
+    if document.get("version") != VERSION:
+        raise StateFileError(
+            f"{path}: state file version {document.get('version')!r} is not supported "
+            f"(this sandbox reads version {VERSION})"
+        )
+    found = state_problems(document.get("state"))
+    if found:
+        raise StateFileError("\n".join(f"{path}: state.{problem}" for problem in found))
+    state: dict[str, Any] = document["state"]
+    return state
+
+
+def load_state(store: Store, path: Path) -> None:
+    store.restore(read_state(path))
