@@ -53,10 +53,10 @@ def _registry() -> Registry:
 
 @functools.cache
 def validator(name: str) -> Draft202012Validator:
-    """The validator of ``<name>.schema.json`` beside this module, built once."""
-    document = schema(name)
-    Draft202012Validator.check_schema(document)
-    return Draft202012Validator(document, format_checker=FORMATS, registry=_registry())
+    """The validator of ``<name>.schema.json`` beside this module, built once. (The schemas
+    themselves are checked against the meta-schema by the test suite, not at every start:
+    that check alone costs more than the rest of loading the default fixture.)"""
+    return Draft202012Validator(schema(name), format_checker=FORMATS, registry=_registry())
 
 
 def problems(instance: Any, name: str) -> list[str]:
