@@ -18,6 +18,7 @@ import yaml
 
 from sandbox.clock import parse_iso
 from sandbox.domain.catalog import Catalog, GeneratedRange, Product
+from sandbox.domain.freight import Logistics
 from sandbox.schemas import problems
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -54,7 +55,7 @@ class Fixture:
     products: dict[int, Product]
     generated: GeneratedRange | None
     refused_offers: frozenset[str] = frozenset()
-    logistics: dict[str, Any] = field(default_factory=dict)
+    logistics: Logistics = field(default_factory=lambda: Logistics([], []))
 
     def catalog(self) -> Catalog:
         return Catalog(self.products, self.generated)
@@ -135,5 +136,19 @@ def build_fixture(document: Any, *, source: str = "<fixture>") -> Fixture:
         products=products,
         generated=generated,
         refused_offers=frozenset(document.get("imports", {}).get("refusedOffers", [])),
-        logistics=document.get("logistics", {}),
+        logistics=_logistics(document.get("logistics", {}), source),
     )
+
+
+def _logistics(data: dict[str, Any], source: str) -> Logistics:
+    """Countries and channels; a channel may only serve countries the fixture lists."""
+    logistics = Logistics.from_dict(data)
+    known = {country.code for country in logistics.countries}
+    for channel in logistics.channels.values():
+        unknown = sorted(channel.countries - known)
+        if unknown:
+            raise FixtureError(
+                f"{source}: logistics.channels: {channel.channel_id} serves unlisted "
+                f"countries {', '.join(unknown)}"
+            )
+    return logistics

@@ -15,8 +15,11 @@ from sandbox.clock import Clock, isoformat, parse_iso
 from sandbox.domain.account import Address, AddressBook, Favorite, Favorites, Profile
 from sandbox.domain.cart import Cart
 from sandbox.domain.coupons import Coupon, Coupons
+from sandbox.domain.orders import Order
+from sandbox.domain.shipping import ShippingOrder
 from sandbox.domain.stock import StockLedger
 from sandbox.domain.wallet import Wallet
+from sandbox.domain.warehouse import Warehouse
 
 
 class Tenant:
@@ -26,13 +29,15 @@ class Tenant:
         "addresses",
         "cart",
         "clock",
-        "commerce",
         "coupons",
         "favorites",
+        "orders",
         "profile",
+        "shipping",
         "stock",
         "user_id",
         "wallet",
+        "warehouse",
     )
 
     def __init__(
@@ -46,7 +51,9 @@ class Tenant:
         favorites: Favorites,
         coupons: Coupons,
         stock: StockLedger,
-        commerce: dict[str, Any] | None = None,
+        orders: list[Order] | None = None,
+        warehouse: Warehouse | None = None,
+        shipping: list[ShippingOrder] | None = None,
     ) -> None:
         self.user_id = user_id
         self.clock = clock
@@ -57,9 +64,11 @@ class Tenant:
         self.favorites = favorites
         self.coupons = coupons
         self.stock = stock
-        # Orders, packages and shipping orders, kept as fixture data until the commerce
-        # domain owns them.
-        self.commerce: dict[str, Any] = commerce or {}
+        # Purchase and shipping orders by number, in creation order (the order lists show
+        # them so); their lifecycles live in sandbox.domain.lifecycle.
+        self.orders: dict[str, Order] = {o.order_no: o for o in orders or []}
+        self.warehouse = warehouse or Warehouse()
+        self.shipping: dict[str, ShippingOrder] = {o.order_no: o for o in shipping or []}
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -90,11 +99,9 @@ class Tenant:
             ),
             coupons=Coupons([Coupon.from_state(c) for c in state.get("coupons", [])]),
             stock=StockLedger.from_state(state.get("stock")),
-            commerce={
-                name: state[name]
-                for name in ("orders", "packages", "shippingOrders")
-                if name in state
-            },
+            orders=[Order.from_state(o) for o in state.get("orders", [])],
+            warehouse=Warehouse.from_state(state.get("packages", []), next_ids.get("package")),
+            shipping=[ShippingOrder.from_state(o) for o in state.get("shippingOrders", [])],
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -112,6 +119,9 @@ class Tenant:
                 "cart": self.cart.next_id,
                 "address": self.addresses.next_id,
                 "favorite": self.favorites.next_id,
+                "package": self.warehouse.next_id,
             },
-            **self.commerce,
+            "orders": [o.to_state() for o in self.orders.values()],
+            "packages": self.warehouse.to_state(),
+            "shippingOrders": [o.to_state() for o in self.shipping.values()],
         }

@@ -5,10 +5,14 @@ generated from it."""
 from __future__ import annotations
 
 from sandbox.http.operations import Operation
-from sandbox.http.routes import cart, products, user
+from sandbox.http.routes import cart, logistics, orders, products, shipping, user, warehouse
 
 OPERATIONS: tuple[Operation, ...] = (
     *products.OPERATIONS,
     *cart.OPERATIONS,
     *user.OPERATIONS,
+    *orders.OPERATIONS,
+    *logistics.OPERATIONS,
+    *warehouse.OPERATIONS,
+    *shipping.OPERATIONS,
 )

@@ -1,0 +1,159 @@
+"""Purchase orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.clock import isoformat
+from sandbox.domain.lifecycle import cancel_order
+from sandbox.domain.orders import (
+    ORDER_STATUSES,
+    NewOrderLine,
+    Order,
+    create_order,
+    get_order,
+)
+from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_of
+from sandbox.http.routes.cart import LINE_PROPERTIES
+
+
+def order_items(order: Order) -> list[dict[str, Any]]:
+    return [
+        {"productId": line.product_id, "title": line.title, "skuName": line.sku_name,
+         "price": line.price, "quantity": line.quantity}
+        for line in order.lines
+    ]  # fmt: skip
+
+
+def order_created_view(order: Order) -> dict[str, Any]:
+    return {
+        "orderNo": order.order_no,
+        "status": order.status,
+        "totalAmount": order.total_amount,
+        "serviceFee": order.service_fee,
+        "currency": "CNY",
+        "items": order_items(order),
+        "createdAt": isoformat(order.created_at),
+    }
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    """``GET /orders/:id``; also what the control plane's advance answers."""
+    return {
+        "orderNo": order.order_no,
+        "status": order.status,
+        "totalAmount": order.total_amount,
+        "serviceFee": order.service_fee,
+        "currency": "CNY",
+        "platform": order.platform,
+        "items": order_items(order),
+        "logistics": order.logistics,
+        "inspection": order.inspection,
+        "createdAt": isoformat(order.created_at),
+        "updatedAt": isoformat(order.updated_at),
+    }
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    return {
+        "orderNo": order.order_no,
+        "status": order.status,
+        "totalAmount": order.total_amount,
+        "itemCount": len(order.lines),
+        "createdAt": isoformat(order.created_at),
+    }
+
+
+def place_order(call: Call) -> dict[str, Any]:
+    body = call.body
+    lines = [
+        NewOrderLine(int(i["productId"]), i["skuId"], i["quantity"], i.get("remark", ""))
+        for i in body["items"]
+    ]
+    order = create_order(
+        call.tenant, call.store.catalog, lines,
+        remark=body.get("remark", ""), coupon_id=body.get("couponId"),
+    )  # fmt: skip
+    return order_created_view(order)
+
+
+def list_orders(call: Call) -> dict[str, Any]:
+    status = call.query.get("status")
+    chosen = [
+        order_summary(o)
+        for o in call.tenant.orders.values()
+        if status is None or o.status == status
+    ]
+    return page_of(chosen, call.query)
+
+
+def get_order_detail(call: Call) -> dict[str, Any]:
+    return order_view(get_order(call.tenant, call.params["id"]))
+
+
+def get_order_status(call: Call) -> dict[str, Any]:
+    order = get_order(call.tenant, call.params["id"])
+    return {
+        "orderNo": order.order_no,
+        "status": order.status,
+        "updatedAt": isoformat(order.updated_at),
+    }
+
+
+def get_order_logistics(call: Call) -> dict[str, str] | None:
+    return get_order(call.tenant, call.params["id"]).logistics
+
+
+def get_order_inspection(call: Call) -> dict[str, Any] | None:
+    return get_order(call.tenant, call.params["id"]).inspection
+
+
+def cancel(call: Call) -> dict[str, Any]:
+    order = cancel_order(
+        call.tenant, call.store.catalog, call.params["id"], call.body.get("reason")
+    )
+    return {
+        "orderNo": order.order_no,
+        "status": order.status,
+        "refundAmount": order.total_amount,
+        "message": "Order cancelled",
+    }
+
+
+_ITEM = body_schema(
+    {**LINE_PROPERTIES, "remark": {"type": "string", "maxLength": 500,
+                                   "description": "Item-level notes"}},
+    ("productId", "skuId", "quantity"),
+)  # fmt: skip
+CREATE_BODY = body_schema(
+    {
+        "items": {"type": "array", "minItems": 1, "maxItems": 100, "items": _ITEM,
+                  "description": "Array of order items"},
+        "remark": {"type": "string", "maxLength": 500, "description": "Order-level notes"},
+        "couponId": {"type": "integer", "minimum": 1, "description": "Coupon ID to apply"},
+    },
+    ("items",),
+)  # fmt: skip
+LIST_QUERY = body_schema({**PAGINATION, "status": {"type": "string", "enum": list(ORDER_STATUSES)}})
+CANCEL_BODY = body_schema(
+    {"reason": {"type": "string", "maxLength": 500, "description": "Why the order is cancelled"}}
+)
+
+OPERATIONS = (
+    Operation("POST", "/orders", place_order, "orders:write", status=201, body=CREATE_BODY,
+              summary="Create a purchase order; its total is frozen in the wallet."),
+    Operation("GET", "/orders", list_orders, "orders:read", query=LIST_QUERY,
+              summary="Get paginated list of purchase orders."),
+    Operation("GET", "/orders/{id}", get_order_detail, "orders:read",
+              summary="Get full detail of a purchase order."),
+    Operation("GET", "/orders/{id}/status", get_order_status, "orders:read", inferred=True,
+              summary="Just the status of a purchase order."),
+    Operation("GET", "/orders/{id}/logistics", get_order_logistics, "orders:read",
+              inferred=True,
+              summary="Domestic tracking of a purchase order (null before it ships)."),
+    Operation("GET", "/orders/{id}/inspection", get_order_inspection, "orders:read",
+              inferred=True,
+              summary="QC result of a purchase order (null before it reaches the warehouse)."),
+    Operation("POST", "/orders/{id}/cancel", cancel, "orders:write", body=CANCEL_BODY,
+              summary="Cancel a pending or paid purchase order."),
+)  # fmt: skip

@@ -1,0 +1,61 @@
+"""Warehouse packages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.clock import isoformat
+from sandbox.domain.warehouse import PACKAGE_STATUSES, Package
+from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_of
+
+
+def package_view(call: Call, package: Package) -> dict[str, Any]:
+    return {
+        "id": package.id,
+        "productName": package.product_name,
+        "weight": package.weight,
+        "status": package.status,
+        "orderId": package.order_no,
+        "inspectionPhotos": list(package.inspection_photos),
+        "arrivedAt": isoformat(package.arrived_at),
+        "storageDays": package.storage_days(call.now),
+    }
+
+
+def list_packages(call: Call) -> dict[str, Any]:
+    status = call.query.get("status")
+    chosen = [
+        package_view(call, p)
+        for p in call.tenant.warehouse.packages.values()
+        if status is None or p.status == status
+    ]
+    return page_of(chosen, call.query)
+
+
+def package_stats(call: Call) -> dict[str, int]:
+    return call.tenant.warehouse.stats()
+
+
+def shippable_packages(call: Call) -> dict[str, Any]:
+    return page_of([package_view(call, p) for p in call.tenant.warehouse.shippable()], call.query)
+
+
+def get_package(call: Call) -> dict[str, Any]:
+    return package_view(call, call.tenant.warehouse.get(call.params["id"]))
+
+
+LIST_QUERY = body_schema(
+    {**PAGINATION, "status": {"type": "string", "enum": list(PACKAGE_STATUSES)}}
+)
+
+OPERATIONS = (
+    Operation("GET", "/warehouse/packages", list_packages, "warehouse:read", query=LIST_QUERY,
+              summary="Get all warehouse packages."),
+    Operation("GET", "/warehouse/packages/stats", package_stats, "warehouse:read",
+              inferred=True, summary="Package counts by status, and the weight in storage."),
+    Operation("GET", "/warehouse/packages/shippable", shippable_packages, "warehouse:read",
+              query=body_schema(PAGINATION), inferred=True,
+              summary="Packages in the warehouse and in no live shipping order."),
+    Operation("GET", "/warehouse/packages/{id}", get_package, "warehouse:read",
+              int_params=("id",), inferred=True, summary="One warehouse package."),
+)  # fmt: skip
