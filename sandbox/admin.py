@@ -1,24 +1,26 @@
 """The control plane under ``/__sandbox``: just another router over the same store.
 
 It needs no API key. A request that carries ``Authorization: Bearer <key>`` acts on that key's
-tenant only; without one, on the whole sandbox. When ``SANDBOX_ADMIN_TOKEN`` is set, every
-control request but health must carry it in ``X-Sandbox-Admin-Token``.
+tenant only (even while a scenario makes the API refuse the key); without one, on the whole
+sandbox. When ``SANDBOX_ADMIN_TOKEN`` is set, every control request but health must carry it
+in ``X-Sandbox-Admin-Token``. The operations live in :mod:`sandbox.control`, one module per
+area; the purchase and shipping advances in :mod:`sandbox.control_lifecycle`.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from sandbox.domain.tenant import Tenant
-from sandbox.errors import NotFound, Unauthorized
+from sandbox.errors import BadRequest, NotFound, Unauthorized
 from sandbox.http.exchange import Exchange, Reply
-from sandbox.http.operations import body_schema
 from sandbox.http.validation import validate
-from sandbox.money import money
-from sandbox.store import ALL_SCOPES, ApiKey
+from sandbox.store import ApiKey
 
 if TYPE_CHECKING:
     from sandbox.http.app import SandboxApp
@@ -28,11 +30,35 @@ _HEALTH_BODY = b'{"status":"ok"}'
 
 @dataclass(slots=True)
 class ControlCall:
+    """What a control handler gets: the app, the key's tenant (if a key was sent), the path
+    parameters, the validated body, and the raw request for handlers that read it."""
+
     app: SandboxApp
     key: ApiKey | None  # the tenant's key when the request names one
     tenant: Tenant | None
     params: dict[str, str]
     body: dict[str, Any]
+    query: dict[str, str | list[str]] = field(default_factory=dict)
+    raw: bytes = b""
+    content_type: str = ""
+    document: Any = None  # the JSON body as sent, for handlers that check it themselves
+
+    def tenants(self) -> list[Tenant]:
+        """The tenants the call acts on: the key's, or every tenant without a key."""
+        if self.tenant is not None:
+            return [self.tenant]
+        return list(self.app.store.tenants.values())
+
+    def default_tenant(self) -> Tenant:
+        """The key's tenant, or the fixture's first user for a sandbox-wide read."""
+        if self.tenant is not None:
+            return self.tenant
+        store = self.app.store
+        return store.tenant(next(iter(store.fixture.users)))
+
+    @property
+    def user_id(self) -> int | None:
+        return self.key.user_id if self.key is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +78,8 @@ class UnknownKey(NotFound):
 
 
 class ControlPlane:
+    """Routes ``/__sandbox/...`` requests to their :class:`ControlOperation`."""
+
     def __init__(self, app: SandboxApp) -> None:
         from sandbox.http.app import Router
 
@@ -67,7 +95,7 @@ class ControlPlane:
             return Reply(200, _HEALTH_BODY)
         token = self.app.settings.admin_token
         if token is not None and not secrets.compare_digest(
-            exchange.headers.get("x-sandbox-admin-token", ""), token
+            exchange.headers.get("x-sandbox-admin-token", "").encode(), token.encode()
         ):
             raise Unauthorized("Invalid or missing X-Sandbox-Admin-Token")
         operation, params = self.router.match(exchange.method, path)
@@ -81,46 +109,33 @@ class ControlPlane:
             if key is None:
                 raise UnknownKey()
             tenant = self.app.store.tenant(key.user_id)
-        body = validate(op.body, exchange.json) if op.body is not None else {}
-        return Reply.data(op.status, op.handler(ControlCall(self.app, key, tenant, params, body)))
+        content_type = exchange.headers.get("content-type", "")
+        document = None if "yaml" in content_type else _json(exchange)
+        body = validate(op.body, document) if op.body is not None else {}
+        call = ControlCall(self.app, key, tenant, params, body, exchange.query(), exchange.body,
+                           content_type, document)  # fmt: skip
+        return Reply.data(op.status, op.handler(call))
 
 
-def mint_key(call: ControlCall) -> dict[str, Any]:
-    scopes = call.body.get("scopes")
-    balance = call.body.get("balance")
-    key = call.app.store.mint(
-        tuple(scopes) if scopes is not None else None,
-        money(balance) if balance is not None else None,
-    )
-    return {"key": key.key, "userId": key.user_id, "scopes": list(key.scopes)}
+def _json(exchange: Exchange) -> Any:
+    """The JSON body, parsed here too when the client did not say it was JSON."""
+    if exchange.json is not None or not exchange.body.strip():
+        return exchange.json
+    try:
+        return orjson.loads(exchange.body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Malformed JSON: {exc}") from None
 
-
-def reset(call: ControlCall) -> dict[str, Any]:
-    app = call.app
-    if call.key is None:
-        app.store.reset()
-        app.limiter.forget()
-        return {"scope": "sandbox", "message": "Sandbox reset to its fixtures"}
-    app.store.reset_tenant(call.key.user_id)
-    for key in app.store.keys.values():
-        if key.user_id == call.key.user_id:
-            app.limiter.forget(key.key)
-    return {"scope": "tenant", "userId": call.key.user_id, "message": "Tenant reset to its fixture"}
-
-
-KEYS_BODY = body_schema({
-    "scopes": {"type": "array", "uniqueItems": True, "maxItems": len(ALL_SCOPES),
-               "items": {"type": "string", "enum": list(ALL_SCOPES)}},
-    "balance": {"type": "number", "minimum": 0, "maximum": 1_000_000_000},
-})  # fmt: skip
 
 def _operations() -> tuple[ControlOperation, ...]:
+    from sandbox.control import clock, journal, scenarios, state, tenants
     from sandbox.control_lifecycle import LIFECYCLE_CONTROL_OPERATIONS
 
     return (
-        ControlOperation("POST", "/keys", mint_key, status=201, body=KEYS_BODY,
-                         summary="Mint a key for a new isolated user with a copy of the story."),
-        ControlOperation("POST", "/reset", reset,
-                         summary="Back to the fixtures: the whole sandbox, or the key's tenant."),
+        *tenants.OPERATIONS,
+        *clock.OPERATIONS,
+        *journal.OPERATIONS,
+        *scenarios.OPERATIONS,
+        *state.OPERATIONS,
         *LIFECYCLE_CONTROL_OPERATIONS,
-    )  # fmt: skip
+    )

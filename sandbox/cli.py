@@ -1,4 +1,4 @@
-"""The command line: ``sandbox serve | validate``.
+"""The command line: ``sandbox serve | validate | scenarios``.
 
 Every ``serve`` option has an environment variable (``SANDBOX_HOST``, ``SANDBOX_PORT``, ...);
 a flag wins over its variable, a variable over the default.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,9 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", default=None,
                        help="print uvicorn's access log (SANDBOX_ACCESS_LOG); the journal "
                             "at /__sandbox/requests is the usual log")  # fmt: skip
+    serve.add_argument("--scenario", action="append", dest="scenarios", metavar="NAME|PATH",
+                       help="activate a bundled scenario or a scenario file sandbox-wide "
+                            "(repeatable; SANDBOX_SCENARIOS, comma-separated)")  # fmt: skip
 
-    validate = commands.add_parser("validate", help="check fixture files")
+    validate = commands.add_parser("validate", help="check fixture and scenario files")
     validate.add_argument("paths", nargs="+", type=Path)
+
+    commands.add_parser("scenarios", help="list the bundled scenarios")
     return parser
 
 
@@ -44,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings_from(args))
     if args.command == "validate":
         return validate(args.paths)
+    if args.command == "scenarios":
+        return list_scenarios()
     raise AssertionError(args.command)  # pragma: no cover
 
 
@@ -56,6 +64,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "seed": args.seed,
         "admin_token": args.admin_token,
         "access_log": args.access_log,
+        "scenarios": tuple(args.scenarios) if args.scenarios else None,
     }
     return dataclasses.replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
@@ -69,10 +78,10 @@ def serve(settings: Settings) -> int:
 
     try:
         store = Store(load_fixture(settings.fixtures), seed=settings.seed)
+        app = create_app(store, settings)
     except FixtureError as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return 2
-    app = create_app(store, settings)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -88,8 +97,16 @@ def serve(settings: Settings) -> int:
     )
     server = uvicorn.Server(config)
     _announce(settings, store)
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the
+    # handler that was there before it; a no-op one makes that graceful stop exit 0.
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, _stopped)
     server.run()
     return 0
+
+
+def _stopped(number: int, frame: object) -> None:
+    """The signal handler uvicorn hands a stop signal back to once it has shut down."""
 
 
 def _announce(settings: Settings, store: object) -> None:
@@ -103,15 +120,37 @@ def _announce(settings: Settings, store: object) -> None:
 
 
 def validate(paths: Sequence[Path]) -> int:
+    """Check fixture and scenario files (told apart by their content); exit 1 on a bad one,
+    printing its path, the field and the reason."""
     from sandbox.fixtures import FixtureError, build_fixture, read_document
+    from sandbox.scenario.loader import check_scenario, is_scenario_document
 
     failed = 0
     for path in paths:
         try:
-            build_fixture(read_document(path), source=str(path))
+            document = read_document(path)
+            if is_scenario_document(document):
+                check_scenario(document, source=str(path))
+                kind = "scenario"
+            else:
+                build_fixture(document, source=str(path))
+                kind = "fixture"
         except FixtureError as exc:
             failed += 1
             print(exc, file=sys.stderr)
         else:
-            print(f"{path}: ok")
+            print(f"{path}: ok ({kind})")
     return 1 if failed else 0
+
+
+def list_scenarios() -> int:
+    """Print the bundled scenarios, each with its description."""
+    import textwrap
+
+    from sandbox.scenario.loader import bundled_scenarios
+
+    for name, scenario in bundled_scenarios().items():
+        print(name)
+        print(textwrap.fill(scenario.description, width=96, initial_indent="    ",
+                            subsequent_indent="    "))  # fmt: skip
+    return 0

@@ -10,6 +10,9 @@ from pathlib import Path
 #: Express's body-parser default, which NestJS uses: 100 kb.
 BODY_LIMIT = 100 * 1024
 
+#: Request-journal entries kept per tenant (a ring buffer: older entries fall off).
+JOURNAL_SIZE = 1000
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -22,6 +25,7 @@ class Settings:
     scenarios: tuple[str, ...] = field(default_factory=tuple)
     access_log: bool = False
     body_limit: int = BODY_LIMIT
+    journal_size: int = JOURNAL_SIZE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -36,6 +40,7 @@ class Settings:
         port, seed = get("PORT"), get("SEED")
         fixtures, state = get("FIXTURES"), get("STATE_FILE")
         scenarios = get("SCENARIOS")
+        journal = get("JOURNAL_SIZE")
         return cls(
             host=get("HOST") or defaults.host,
             port=int(port) if port else defaults.port,
@@ -47,4 +52,5 @@ class Settings:
             if scenarios
             else (),
             access_log=(get("ACCESS_LOG") or "").lower() in ("1", "true", "yes", "on"),
+            journal_size=int(journal) if journal else defaults.journal_size,
         )

@@ -10,6 +10,13 @@ The pipeline of every API request, in NestJS's order:
 4. validation of path, query and body (400, ValidationPipe's messages);
 5. the handler, whose domain errors become their 4xx.
 
+Scenarios (``sandbox.scenario``) hook in after authentication: a scenario can refuse the key
+(401), override its rate limit (real 429s), answer with a scripted status, delay the reply,
+break the transport, or take scopes away (403). ``Prefer: code=NNN`` and
+``X-Sandbox-Scenario: NAME`` do the same for one request. None of that costs anything while no
+scenario is active and neither header is sent. Every API request is then recorded in its
+tenant's journal (``sandbox.http.journal``).
+
 Routing uses Starlette's path matching; everything else is a plain ASGI callable with no
 per-request wrappers, because this path is the product's hot path.
 """
@@ -18,22 +25,38 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.routing import Match, Route
 
-from sandbox.errors import ApiError, Forbidden, NotFound
+from sandbox.domain.tenant import Tenant
+from sandbox.errors import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+)
 from sandbox.http.exchange import Exchange, Reply
+from sandbox.http.faults import scripted_reply, send_with_outcome
+from sandbox.http.journal import Journal
 from sandbox.http.operations import Call, Operation
 from sandbox.http.ratelimit import RateLimiter
 from sandbox.http.responses import dumps
 from sandbox.http.validation import coerce_query, parse_int_param, validate
+from sandbox.scenario.engine import Outcome, ScenarioEngine, UnknownScenario
+from sandbox.scenario.loader import bundled_scenarios, resolve
 from sandbox.settings import Settings
-from sandbox.store import Store
+from sandbox.store import ApiKey, Store
 
 logger = logging.getLogger("sandbox")
 
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+#: The control plane takes larger bodies than the API (a whole state export, PUT back).
+CONTROL_BODY_LIMIT = 16 * 1024 * 1024
 
 
 class Router:
@@ -83,6 +106,10 @@ class SandboxApp:
         self.operations = tuple(operations)
         self.router = Router(self.operations)
         self.limiter = RateLimiter(store.fixture.rate_limit)
+        self.journal = Journal(settings.journal_size)
+        self.scenarios = ScenarioEngine(store, bundled_scenarios())
+        known = self.scenarios.known
+        self.scenarios.start_with(resolve(spec, known) for spec in settings.scenarios)
         self.control = ControlPlane(self)
         self._openapi: Reply | None = None
 
@@ -95,14 +122,46 @@ class SandboxApp:
         exchange = Exchange(scope)
         try:
             if exchange.method not in _BODYLESS or "content-length" in exchange.headers:
-                await exchange.read_body(receive, self.settings.body_limit)
+                control = exchange.raw_path.startswith("/__sandbox")
+                limit = CONTROL_BODY_LIMIT if control else self.settings.body_limit
+                await exchange.read_body(receive, limit)
             reply = self.handle(exchange)
         except ApiError as error:
             reply = Reply.error(error, exchange.rate_headers)
         except Exception:
             logger.exception("unhandled error on %s %s", exchange.method, exchange.url)
             reply = Reply.error(ApiError(), exchange.rate_headers)
-        await _send(send, reply, exchange.request_id)
+        outcome: Outcome | None = exchange.outcome
+        if exchange.scenario is not None:  # says the response was scripted, and by whom
+            reply.headers.append((b"x-sandbox-scenario", exchange.scenario.encode()))
+        if not exchange.raw_path.startswith("/__sandbox") and exchange.path != "/openapi.json":
+            status = None if outcome is not None and outcome.drops_response else reply.status
+            self.record(exchange, status)
+        if outcome is None:
+            await _send(send, reply, exchange.request_id)
+        else:
+            await send_with_outcome(send, reply, exchange.request_id, outcome)
+
+    def record(self, exchange: Exchange, status: int | None) -> None:
+        """Journal one API request in its tenant's journal (anonymous: the sandbox's)."""
+        user_id, key = exchange.user_id, exchange.key
+        if user_id is None:
+            key = exchange.bearer()
+            found = self.store.keys.get(key) if key else None
+            user_id = found.user_id if found is not None else None
+        tenant = self.store.tenants.get(user_id) if user_id is not None else None
+        self.journal.record(
+            user_id,
+            request_id=exchange.request_id,
+            method=exchange.method,
+            path=exchange.raw_path,
+            query_string=exchange.query_string,
+            key=key,
+            body=exchange.body,
+            status=status,
+            scenario=exchange.scenario,
+            time=tenant.clock.now() if tenant is not None else datetime.now(UTC),
+        )
 
     def handle(self, exchange: Exchange) -> Reply:
         if exchange.raw_path.startswith("/__sandbox"):
@@ -125,13 +184,77 @@ class SandboxApp:
     def run(self, operation: Operation, params: dict[str, str], exchange: Exchange) -> Reply:
         key = self.store.authenticate(exchange.bearer())
         exchange.key = key.key
+        exchange.user_id = key.user_id
         tenant = self.store.tenant(key.user_id)
+        headers = exchange.headers
+        if self.scenarios.live or "prefer" in headers or "x-sandbox-scenario" in headers:
+            return self.run_scripted(operation, params, exchange, key, tenant)
         exchange.rate_headers = self.limiter.hit(key.key, tenant.clock.timestamp())
         if operation.scope not in key.scopes:
-            raise Forbidden(
-                f"Insufficient scope. Required: {operation.scope}. "
-                f"Your key has: {', '.join(key.scopes)}"
+            raise _insufficient_scope(operation.scope, key.scopes)
+        return self.dispatch(operation, params, exchange, key, tenant)
+
+    def run_scripted(
+        self,
+        operation: Operation,
+        params: dict[str, str],
+        exchange: Exchange,
+        key: ApiKey,
+        tenant: Tenant,
+    ) -> Reply:
+        """The pipeline with scenarios and per-request overrides, after authentication."""
+        engine = self.scenarios
+        user_id = key.user_id
+        extra = None
+        name = exchange.headers.get("x-sandbox-scenario")
+        if name is not None:
+            try:
+                extra = engine.single_run(name.strip(), user_id)
+            except UnknownScenario:
+                raise BadRequest(f"Unknown scenario: {name.strip()}") from None
+        engine.tick(tenant)
+        effects = engine.key_effects(user_id, key.key, extra)
+        if effects.invalid_by is not None:
+            exchange.scenario = effects.invalid_by
+            raise Unauthorized()
+        try:
+            exchange.rate_headers = self.limiter.hit(
+                key.key, tenant.clock.timestamp(), effects.rate_limit
             )
+        except TooManyRequests:
+            exchange.scenario = effects.rate_by  # None unless a scenario set the limit
+            raise
+        code = _prefer_code(exchange.headers.get("prefer"))
+        if code is not None and code >= 400:
+            reply = scripted_reply(code, None, exchange.rate_headers)
+            reply.headers.append((b"x-sandbox-scenario", b"prefer"))
+            return reply
+        outcome = engine.outcome(user_id, key.key, exchange, extra)
+        if outcome is not None:
+            exchange.outcome = outcome
+            exchange.scenario = outcome.scenario
+            if outcome.respond is not None:
+                return scripted_reply(outcome.status, outcome.respond, exchange.rate_headers)
+        scopes, removed_by = engine.scopes(user_id, key.key, key.scopes, extra)
+        if operation.scope not in scopes:
+            exchange.scenario = exchange.scenario or removed_by
+            raise _insufficient_scope(operation.scope, scopes)
+        if exchange.method == "GET" and params:
+            path = operation.path
+            kind = "shipping" if path.startswith("/shipping/orders/") else "orders"
+            if path.startswith(("/orders/", "/shipping/orders/")):
+                engine.read(tenant, kind, next(iter(params.values())))
+        return self.dispatch(operation, params, exchange, key, tenant)
+
+    def dispatch(
+        self,
+        operation: Operation,
+        params: dict[str, str],
+        exchange: Exchange,
+        key: ApiKey,
+        tenant: Tenant,
+    ) -> Reply:
+        """Validation, then the handler."""
         parsed: dict[str, Any] = dict(params)
         for name in operation.int_params:
             parsed[name] = parse_int_param(params[name])
@@ -143,6 +266,26 @@ class SandboxApp:
         body = validate(operation.body, exchange.json) if operation.body is not None else {}
         call = Call(self.store, key, tenant, parsed, query, body)
         return Reply.data(operation.status, operation.handler(call), exchange.rate_headers)
+
+
+def _insufficient_scope(required: str, scopes: Iterable[str]) -> Forbidden:
+    return Forbidden(
+        f"Insufficient scope. Required: {required}. Your key has: {', '.join(scopes)}"
+    )
+
+
+def _prefer_code(value: str | None) -> int | None:
+    """The status of ``Prefer: code=NNN`` (as Stoplight Prism reads it), if asked for."""
+    if not value:
+        return None
+    for token in value.replace(";", ",").split(","):
+        name, _, code = token.strip().partition("=")
+        if name.strip().lower() == "code":
+            code = code.strip().strip('"')
+            if not code.isdigit() or not (200 <= int(code) < 300 or 400 <= int(code) < 600):
+                raise BadRequest("Prefer code must be a 2xx, 4xx or 5xx status")
+            return int(code)
+    return None
 
 
 async def _send(send: Any, reply: Reply, request_id: str) -> None:

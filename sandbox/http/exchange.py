@@ -51,12 +51,15 @@ class Exchange:
         "headers",
         "key",
         "method",
+        "outcome",
         "path",
         "query_string",
-        "raw_path",
         "rate_headers",
+        "raw_path",
         "request_id",
+        "scenario",
         "scope",
+        "user_id",
     )
 
     def __init__(self, scope: dict[str, Any]) -> None:
@@ -77,7 +80,10 @@ class Exchange:
         self.body = b""
         self._json: Any = None
         self.key: str | None = None
+        self.user_id: int | None = None  # the tenant of an authenticated key
         self.rate_headers: Headers = []
+        self.scenario: str | None = None  # the scenario that answered, for the journal
+        self.outcome: Any = None  # a scenario's delay or transport fault, applied on send
 
     @property
     def url(self) -> str:
@@ -94,7 +100,9 @@ class Exchange:
         for name, value in parse_qsl(self.query_string, keep_blank_values=True):
             if name in query:
                 previous = query[name]
-                query[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+                query[name] = (
+                    [*previous, value] if isinstance(previous, list) else [previous, value]
+                )
             else:
                 query[name] = value
         return query

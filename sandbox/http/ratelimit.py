@@ -30,9 +30,11 @@ class RateLimiter:
         self.overrides: dict[str, RateLimit] = {}  # per key, set by scenarios
         self.windows: dict[str, Window] = {}
 
-    def hit(self, key: str, now: float) -> Headers:
-        """Count one request of ``key`` at ``now`` (seconds on its tenant's clock)."""
-        rule = self.overrides.get(key, self.default)
+    def hit(self, key: str, now: float, rule: RateLimit | None = None) -> Headers:
+        """Count one request of ``key`` at ``now`` (seconds on its tenant's clock), under
+        ``rule`` (a scenario's override) or else the key's override or the default."""
+        if rule is None:
+            rule = self.overrides.get(key, self.default)
         window = self.windows.get(key)
         if window is None or now >= window.started + rule.window_seconds or now < window.started:
             window = self.windows[key] = Window(now, 0)

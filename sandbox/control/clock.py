@@ -1,0 +1,83 @@
+"""The sandbox clock: ``GET|PUT /__sandbox/clock`` and ``POST /__sandbox/clock/advance``.
+
+Each tenant has its own clock. With a key these act on that tenant's clock; without one,
+advancing and setting act on every tenant's clock and reads show the fixture's first user's.
+Moving a clock forward fires every progression step due on the way, each at its own moment,
+and ends every rate-limit window that has run out (windows are read from the clock).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sandbox.clock import isoformat, parse_iso
+from sandbox.domain.tenant import Tenant
+from sandbox.errors import ValidationFailed
+from sandbox.http.operations import body_schema
+
+if TYPE_CHECKING:
+    from sandbox.admin import ControlCall, ControlOperation
+
+#: Ten years: the furthest one call may move a clock.
+MAX_SECONDS = 10 * 366 * 24 * 3600
+
+
+def clock_view(tenant: Tenant) -> dict[str, Any]:
+    return {"now": isoformat(tenant.clock.now()), "frozen": tenant.clock.frozen}
+
+
+def get_clock(call: ControlCall) -> dict[str, Any]:
+    return clock_view(call.default_tenant())
+
+
+def advance_clock(call: ControlCall) -> dict[str, Any]:
+    seconds = call.body["seconds"]
+    engine = call.app.scenarios
+    for tenant in call.tenants():
+        engine.advance_clock(tenant, tenant.clock.now() + timedelta(seconds=seconds))
+    return clock_view(call.default_tenant())
+
+
+def set_clock(call: ControlCall) -> dict[str, Any]:
+    body = call.body
+    if not body:
+        raise ValidationFailed(["now or frozen must be given"])
+    now = None
+    if "now" in body:
+        try:
+            now = parse_iso(body["now"])
+        except ValueError:
+            raise ValidationFailed(["now must be a valid ISO 8601 date string"]) from None
+    engine = call.app.scenarios
+    for tenant in call.tenants():
+        if now is not None:
+            if now > tenant.clock.now():
+                engine.advance_clock(tenant, now)
+            else:
+                tenant.clock.set(now)
+        if "frozen" in body:
+            tenant.clock.set(frozen=body["frozen"])
+    return clock_view(call.default_tenant())
+
+
+ADVANCE_BODY = body_schema(
+    {"seconds": {"type": "number", "minimum": 0, "maximum": MAX_SECONDS}}, ("seconds",)
+)
+SET_BODY = body_schema({"now": {"type": "string"}, "frozen": {"type": "boolean"}})
+
+
+def _operations() -> tuple[ControlOperation, ...]:
+    from sandbox.admin import ControlOperation
+
+    return (
+        ControlOperation("GET", "/clock", get_clock,
+                         summary="The sandbox clock, as {now, frozen}."),
+        ControlOperation("POST", "/clock/advance", advance_clock, body=ADVANCE_BODY,
+                         summary="Move the clock forward, firing every step and window due."),
+        ControlOperation("PUT", "/clock", set_clock, body=SET_BODY,
+                         summary="Set the clock (now) and freeze or thaw it (frozen)."),
+    )  # fmt: skip
+
+
+OPERATIONS = _operations()

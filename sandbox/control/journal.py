@@ -1,0 +1,56 @@
+"""The request journal: ``GET|DELETE /__sandbox/requests``.
+
+With a key: that tenant's entries. Without one: every entry of the sandbox, every tenant's
+and the anonymous ones (requests without a known key), newest first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sandbox.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from sandbox.admin import ControlCall, ControlOperation
+
+_FILTERS = ("method", "path", "status")
+
+
+def list_requests(call: ControlCall) -> list[dict[str, Any]]:
+    query = call.query
+    problems = [f"property {name} should not exist" for name in query if name not in _FILTERS]
+    problems += [
+        f"{name} must be given once" for name in _FILTERS if isinstance(query.get(name), list)
+    ]
+    status = query.get("status")
+    if isinstance(status, str) and not status.isdigit():
+        problems.append("status must be an integer number")
+    if problems:
+        raise ValidationFailed(problems)
+    method, path = query.get("method"), query.get("path")
+    return call.app.journal.entries(
+        call.user_id,
+        everyone=call.key is None,
+        method=method if isinstance(method, str) and method else None,
+        path=path if isinstance(path, str) and path else None,
+        status=int(status) if isinstance(status, str) and status else None,
+    )
+
+
+def clear_requests(call: ControlCall) -> dict[str, Any]:
+    call.app.journal.clear(call.user_id, everyone=call.key is None)
+    return {"cleared": True}
+
+
+def _operations() -> tuple[ControlOperation, ...]:
+    from sandbox.admin import ControlOperation
+
+    return (
+        ControlOperation("GET", "/requests", list_requests,
+                         summary="The request journal, newest first; ?method=&path=&status=."),
+        ControlOperation("DELETE", "/requests", clear_requests,
+                         summary="Clear the request journal."),
+    )  # fmt: skip
+
+
+OPERATIONS = _operations()

@@ -1,0 +1,115 @@
+"""Scenarios: ``GET /__sandbox/scenarios``, ``POST /__sandbox/scenarios`` (a document, YAML or
+JSON) and ``POST /__sandbox/scenarios/{name}/activate|deactivate``.
+
+With a key these act on that key's tenant only (a posted scenario is then known to that tenant
+alone); without one, on the whole sandbox. Activating an active scenario, or deactivating an
+inactive one, changes nothing. A posted document is only parsed: nothing in it names a file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sandbox.errors import BadRequest
+from sandbox.scenario.loader import ScenarioError, check_scenario, parse_scenario
+from sandbox.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from sandbox.admin import ControlCall, ControlOperation
+
+
+def _origin(scenario: Scenario) -> str:
+    if scenario.source.startswith("<"):
+        return "posted"
+    return "bundled" if scenario.source.startswith("bundled/") else "file"
+
+
+def list_scenarios(call: ControlCall) -> dict[str, Any]:
+    engine = call.app.scenarios
+    known = engine.catalogue(call.user_id)
+    return {
+        "known": [
+            {"name": s.name, "description": s.description, "origin": _origin(s)}
+            for s in known.values()
+        ],
+        "active": engine.active_names(call.user_id),
+    }
+
+
+def _forget_windows(call: ControlCall, scenario: Scenario) -> None:
+    """A scenario that changes a rate limit starts its keys on fresh windows."""
+    if scenario.key is None or scenario.key.rate_limit is None:
+        return
+    limiter, user_id = call.app.limiter, call.user_id
+    for key in call.app.store.keys.values():
+        if (user_id is None or key.user_id == user_id) and scenario.key.applies_to(key.key):
+            limiter.forget(key.key)
+
+
+def _view(call: ControlCall, name: str, changed: bool) -> dict[str, Any]:
+    engine = call.app.scenarios
+    return {
+        "name": name,
+        "active": name in engine.active_names(call.user_id),
+        "changed": changed,
+        "scope": "sandbox" if call.key is None else "tenant",
+    }
+
+
+def activate(call: ControlCall) -> dict[str, Any]:
+    name = call.params["name"]
+    engine = call.app.scenarios
+    scenario = engine.lookup(name, call.user_id)
+    changed = engine.activate(name, call.user_id)
+    if changed:
+        _forget_windows(call, scenario)
+    return _view(call, name, changed)
+
+
+def deactivate(call: ControlCall) -> dict[str, Any]:
+    name = call.params["name"]
+    engine = call.app.scenarios
+    scenario = engine.lookup(name, call.user_id)
+    changed = engine.deactivate(name, call.user_id)
+    if changed:
+        _forget_windows(call, scenario)
+    return _view(call, name, changed)
+
+
+def post_scenario(call: ControlCall) -> dict[str, Any]:
+    """Register a posted document and activate it (afresh if it was active)."""
+    try:
+        if "json" in call.content_type.lower():
+            scenario = (
+                parse_scenario(call.raw, json=True) if call.raw.strip()
+                else check_scenario(None, source="<posted>")
+            )  # fmt: skip
+        else:
+            scenario = parse_scenario(call.raw)
+    except ScenarioError as exc:
+        raise BadRequest(exc.problems) from None
+    engine = call.app.scenarios
+    previous = engine.catalogue(call.user_id).get(scenario.name)
+    if previous is not None:
+        _forget_windows(call, previous)
+    engine.register(scenario, call.user_id)
+    _forget_windows(call, scenario)
+    return _view(call, scenario.name, True)
+
+
+def _operations() -> tuple[ControlOperation, ...]:
+    from sandbox.admin import ControlOperation
+
+    return (
+        ControlOperation("GET", "/scenarios", list_scenarios,
+                         summary="The scenarios known, and those active."),
+        ControlOperation("POST", "/scenarios", post_scenario, status=201,
+                         summary="Register a scenario document (YAML or JSON) and activate it."),
+        ControlOperation("POST", "/scenarios/{name}/activate", activate,
+                         summary="Activate a known scenario (a no-op when active)."),
+        ControlOperation("POST", "/scenarios/{name}/deactivate", deactivate,
+                         summary="Deactivate a scenario; state it set stays until a reset."),
+    )  # fmt: skip
+
+
+OPERATIONS = _operations()

@@ -1,0 +1,85 @@
+"""The whole state: ``GET|PUT /__sandbox/state``.
+
+With a key: that tenant's state, in the fixture's ``users[]`` format. Without one: the store's
+export (keys, minted tenants, 1688 imports and every user). ``PUT`` takes exactly what ``GET``
+returned; a document that does not check is a 400 naming the field, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+from jsonschema import Draft202012Validator
+
+from sandbox.domain.tenant import Tenant
+from sandbox.errors import ApiError, BadRequest
+from sandbox.schemas import FORMATS, field_path, schema
+
+if TYPE_CHECKING:
+    from sandbox.admin import ControlCall, ControlOperation
+
+
+@functools.cache
+def _user_validator() -> Draft202012Validator:
+    defs = schema("fixture")["$defs"]
+    return Draft202012Validator({"$ref": "#/$defs/user", "$defs": defs}, format_checker=FORMATS)
+
+
+def _check_user(document: Any) -> None:
+    errors = sorted(
+        _user_validator().iter_errors(document), key=lambda e: list(map(str, e.path))
+    )
+    if errors:
+        raise BadRequest([f"{field_path(e)}: {e.message}" for e in errors])
+
+
+def get_state(call: ControlCall) -> dict[str, Any]:
+    if call.tenant is not None:
+        return call.tenant.to_state()
+    return call.app.store.export()
+
+
+def put_state(call: ControlCall) -> dict[str, Any]:
+    document = call.document
+    store = call.app.store
+    fixture = store.fixture
+    if call.tenant is not None:
+        _check_user(document)
+        user_id = call.tenant.user_id
+        if document["id"] != user_id:
+            raise BadRequest([f"id: must be {user_id}, the id of the key's user"])
+        tenant = _built(lambda: Tenant.from_state(
+            document, user_id=user_id, start=fixture.start, frozen=fixture.frozen
+        ))  # fmt: skip
+        store.tenants[user_id] = tenant
+        call.app.scenarios.sync(tenant)
+        return {"scope": "tenant", "userId": user_id, "message": "Tenant state restored"}
+    _built(lambda: store.restore(document))  # checks the document (InvalidState: 400)
+    for tenant in store.tenants.values():
+        call.app.scenarios.sync(tenant)
+    return {"scope": "sandbox", "message": "Sandbox state restored"}
+
+
+def _built(build: Any) -> Any:
+    """Run ``build``, turning a document the domain cannot read into a 400."""
+    try:
+        return build()
+    except ApiError:
+        raise
+    except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
+        raise BadRequest([f"(root): the state cannot be restored: {exc!r}"]) from None
+
+
+def _operations() -> tuple[ControlOperation, ...]:
+    from sandbox.admin import ControlOperation
+
+    return (
+        ControlOperation("GET", "/state", get_state,
+                         summary="The whole state (or the key's tenant's) as JSON."),
+        ControlOperation("PUT", "/state", put_state,
+                         summary="Restore a state GET /__sandbox/state returned."),
+    )  # fmt: skip
+
+
+OPERATIONS = _operations()

@@ -1,0 +1,136 @@
+"""The request journal: what each tenant's clients sent and what they got, bounded.
+
+Every API request is recorded once its status is known, in the journal of the tenant whose key
+it carried (or in the sandbox's anonymous journal when the key is missing or unknown). Each
+journal is a ring buffer, so memory does not grow with the number of requests. Recording is
+cheap (a tuple append); bodies and query strings are parsed only when the journal is read.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import deque
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl
+
+import orjson
+
+from sandbox.clock import isoformat
+
+#: Entries kept per tenant (and for anonymous requests) by default.
+JOURNAL_SIZE = 1000
+
+
+class Entry(NamedTuple):
+    sequence: int
+    request_id: str
+    method: str
+    path: str
+    query_string: str
+    key: str | None
+    body: bytes
+    status: int | None
+    scenario: str | None
+    time: datetime
+
+    def render(self) -> dict[str, Any]:
+        return {
+            "requestId": self.request_id,
+            "method": self.method,
+            "path": self.path,
+            "query": _query(self.query_string),
+            "key": self.key,
+            "body": _body(self.body),
+            "status": self.status,
+            "scenario": self.scenario,
+            "time": isoformat(self.time),
+        }
+
+
+class Journal:
+    """Per-tenant ring buffers of :class:`Entry`; ``None`` is the anonymous journal."""
+
+    __slots__ = ("_sequence", "books", "size")
+
+    def __init__(self, size: int = JOURNAL_SIZE) -> None:
+        self.size = size
+        self.books: dict[int | None, deque[Entry]] = {}
+        self._sequence = itertools.count()
+
+    def record(
+        self,
+        user_id: int | None,
+        *,
+        request_id: str,
+        method: str,
+        path: str,
+        query_string: str,
+        key: str | None,
+        body: bytes,
+        status: int | None,
+        scenario: str | None,
+        time: datetime,
+    ) -> None:
+        book = self.books.get(user_id)
+        if book is None:
+            book = self.books[user_id] = deque(maxlen=self.size)
+        book.append(
+            Entry(next(self._sequence), request_id, method, path, query_string, key, body,
+                  status, scenario, time)
+        )  # fmt: skip
+
+    def entries(
+        self,
+        user_id: int | None = None,
+        *,
+        everyone: bool = False,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Newest first: one tenant's entries, or with ``everyone`` every journal's."""
+        if everyone:
+            books: Iterable[deque[Entry]] = list(self.books.values())
+        else:
+            books = [self.books.get(user_id, deque())]
+        newest_first = heapq.merge(*(reversed(b) for b in books), key=lambda e: -e.sequence)
+        wanted_method = method.upper() if method else None
+        return [
+            entry.render()
+            for entry in newest_first
+            if (wanted_method is None or entry.method == wanted_method)
+            and (path is None or entry.path == path)
+            and (status is None or entry.status == status)
+        ]
+
+    def clear(self, user_id: int | None = None, *, everyone: bool = False) -> None:
+        if everyone:
+            self.books.clear()
+        else:
+            self.books.pop(user_id, None)
+
+    def __len__(self) -> int:
+        return sum(len(book) for book in self.books.values())
+
+
+def _query(text: str) -> dict[str, str | list[str]]:
+    query: dict[str, str | list[str]] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        previous = query.get(name)
+        if previous is None:
+            query[name] = value
+        else:
+            query[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+    return query
+
+
+def _body(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw.decode("utf-8", errors="replace")
