@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from starlette.testclient import TestClient
 
@@ -31,8 +31,7 @@ def document() -> dict[str, Any]:
 
 @functools.cache
 def _registry() -> Registry:
-    resource = Resource(contents=document(), specification=DRAFT202012)
-    return Registry().with_resource(_URI, resource)
+    return Registry().with_resource(_URI, DRAFT202012.create_resource(document()))
 
 
 def _pointer(*parts: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 #: The formats jsonschema checks out of the box, plus ``cents`` (a number with at most two
@@ -47,7 +47,7 @@ def _registry() -> Registry:
     names = [p.name.removesuffix(".schema.json") for p in resources.files(__package__).iterdir()
              if p.name.endswith(".schema.json")]  # fmt: skip
     return Registry().with_resources(
-        (schema(n)["$id"], Resource(contents=schema(n), specification=DRAFT202012)) for n in names
+        (schema(n)["$id"], DRAFT202012.create_resource(schema(n))) for n in names
     )
 
 
