@@ -36,13 +36,13 @@ def _tenant(call: ControlCall) -> Tenant:
 
 
 def advance_purchase_order(call: ControlCall) -> dict[str, Any]:
+    tenant = _tenant(call)
+    # An explicit result wins; else the one an active scenario (qc-failed) chooses.
+    inspection = call.body.get("inspection") or call.app.scenarios.inspection(tenant.user_id)
     order = advance_order(
-        _tenant(call),
-        call.app.store.catalog,
-        call.params["orderNo"],
-        call.body.get("to"),
-        inspection=call.body.get("inspection"),
-    )
+        tenant, call.app.store.catalog, call.params["orderNo"], call.body.get("to"),
+        inspection=inspection,
+    )  # fmt: skip
     return order_view(order)
 
 
@@ -55,7 +55,8 @@ ORDER_ADVANCE_BODY = body_schema({
     "to": {"type": "string", "enum": list(ORDER_STATUSES),
            "description": "Target status (default: one step forward)"},
     "inspection": {"type": "string", "enum": ["passed", "failed"],
-                   "description": "QC result recorded on reaching in_warehouse (default passed)"},
+                   "description": "QC result recorded on reaching in_warehouse (default: "
+                                  "an active scenario's, else passed)"},
 })  # fmt: skip
 SHIPPING_ADVANCE_BODY = body_schema({
     "to": {"type": "string", "enum": list(SHIPPING_STATUSES),

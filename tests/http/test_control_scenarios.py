@@ -335,3 +335,17 @@ def test_x_sandbox_scenario_applies_a_scenario_to_one_request(
     entry = client.get("/__sandbox/requests", params={"status": "401"}).json()["data"][0]
     assert entry["scenario"] == "invalid-key"
     assert entry["key"] == FULL
+
+
+def test_qc_failed_also_decides_control_plane_advances_unless_one_is_given(
+    frozen: TestClient,
+) -> None:
+    activate(frozen, "qc-failed")
+    chosen = frozen.post(f"/__sandbox/orders/{PENDING}/advance", json={"to": "in_warehouse"})
+    assert chosen.json()["data"]["inspection"]["result"] == "failed"
+    frozen.post("/__sandbox/reset")
+    activate(frozen, "qc-failed")
+    explicit = frozen.post(
+        f"/__sandbox/orders/{PENDING}/advance", json={"to": "in_warehouse", "inspection": "passed"}
+    )
+    assert explicit.json()["data"]["inspection"]["result"] == "passed"
