@@ -10,7 +10,7 @@ import pytest
 from tests.plugin.child import run
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = [ROOT / "README.md", ROOT / "docs" / "integration.md"]
+DOCS = [ROOT / "README.md"]
 
 #: A fenced ``python`` block whose first line names a test file: ``# test_checkout.py``.
 EXAMPLE = re.compile(r"^```python\n# (test_\w+\.py)\n(.*?)^```", re.MULTILINE | re.DOTALL)
