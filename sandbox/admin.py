@@ -10,7 +10,7 @@ area; the purchase and shipping advances in :mod:`sandbox.control_lifecycle`.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,12 @@ class ControlOperation:
     status: int = 200
     body: dict[str, Any] | None = None
     summary: str = ""
+    #: JSON Schema of ``data`` in the success reply, for the OpenAPI document.
+    response: Mapping[str, Any] | None = None
+    #: The query parameters the handler reads (it checks them itself), for the document.
+    query: Mapping[str, Any] | None = None
+    #: A request body the handler checks itself: media type to JSON Schema, for the document.
+    document_body: Mapping[str, Mapping[str, Any]] | None = None
 
 
 class UnknownKey(NotFound):

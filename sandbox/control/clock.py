@@ -15,6 +15,7 @@ from sandbox.clock import isoformat, parse_iso
 from sandbox.domain.tenant import Tenant
 from sandbox.errors import ValidationFailed
 from sandbox.http.operations import body_schema
+from sandbox.http.shapes import BOOLEAN, TIMESTAMP, obj
 
 if TYPE_CHECKING:
     from sandbox.admin import ControlCall, ControlOperation
@@ -65,17 +66,19 @@ ADVANCE_BODY = body_schema(
     {"seconds": {"type": "number", "minimum": 0, "maximum": MAX_SECONDS}}, ("seconds",)
 )
 SET_BODY = body_schema({"now": {"type": "string"}, "frozen": {"type": "boolean"}})
+CLOCK_SHAPE = obj({"now": TIMESTAMP, "frozen": BOOLEAN})
 
 
 def _operations() -> tuple[ControlOperation, ...]:
     from sandbox.admin import ControlOperation
 
     return (
-        ControlOperation("GET", "/clock", get_clock,
+        ControlOperation("GET", "/clock", get_clock, response=CLOCK_SHAPE,
                          summary="The sandbox clock, as {now, frozen}."),
         ControlOperation("POST", "/clock/advance", advance_clock, body=ADVANCE_BODY,
+                         response=CLOCK_SHAPE,
                          summary="Move the clock forward, firing every step and window due."),
-        ControlOperation("PUT", "/clock", set_clock, body=SET_BODY,
+        ControlOperation("PUT", "/clock", set_clock, body=SET_BODY, response=CLOCK_SHAPE,
                          summary="Set the clock (now) and freeze or thaw it (frozen)."),
     )  # fmt: skip
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sandbox.errors import ValidationFailed
+from sandbox.http.shapes import INTEGER, STRING, TIMESTAMP, array, nullable, obj
 
 if TYPE_CHECKING:
     from sandbox.admin import ControlCall, ControlOperation
@@ -42,13 +43,33 @@ def clear_requests(call: ControlCall) -> dict[str, Any]:
     return {"cleared": True}
 
 
+ENTRY_SHAPE = obj({
+    "requestId": STRING, "method": STRING, "path": STRING,
+    "query": {"type": "object", "additionalProperties": {"anyOf": [STRING, array(STRING)]}},
+    "key": nullable(STRING),
+    "body": {"description": "The parsed JSON body, the raw text when not JSON, or null"},
+    "status": nullable(INTEGER), "scenario": nullable(STRING), "time": TIMESTAMP,
+})  # fmt: skip
+FILTERS_QUERY = {
+    "type": "object",
+    "properties": {
+        "method": {"type": "string", "description": "HTTP method (any case)"},
+        "path": {"type": "string", "description": "The request path, matched exactly"},
+        "status": {"type": "integer", "description": "Response status"},
+    },
+    "additionalProperties": False,
+}
+
+
 def _operations() -> tuple[ControlOperation, ...]:
     from sandbox.admin import ControlOperation
 
     return (
-        ControlOperation("GET", "/requests", list_requests,
+        ControlOperation("GET", "/requests", list_requests, response=array(ENTRY_SHAPE),
+                         query=FILTERS_QUERY,
                          summary="The request journal, newest first; ?method=&path=&status=."),
         ControlOperation("DELETE", "/requests", clear_requests,
+                         response=obj({"cleared": {"const": True}}),
                          summary="Clear the request journal."),
     )  # fmt: skip
 

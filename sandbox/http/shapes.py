@@ -43,6 +43,16 @@ def enum(*values: str) -> Schema:
     return {"type": "string", "enum": list(values)}
 
 
+def ref(name: str) -> Schema:
+    """A reference to ``#/components/schemas/<name>`` of the OpenAPI document."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def one_of(*schemas: Schema) -> Schema:
+    """Exactly one of ``schemas`` (each closed, so they never overlap)."""
+    return {"oneOf": list(schemas)}
+
+
 def page(items: Schema) -> Schema:
     """A paginated list: ``{"items", "total", "page", "limit"}``."""
     return obj({"items": array(items), "total": INTEGER, "page": INTEGER, "limit": INTEGER})

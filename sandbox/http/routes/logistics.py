@@ -6,6 +6,7 @@ from typing import Any
 
 from sandbox.domain.freight import CARGO_TYPES, DEFAULT_CARGO, Channel, Logistics, Quote, quote
 from sandbox.http.operations import Call, Operation, body_schema
+from sandbox.http.shapes import INTEGER, MONEY, STRING, array, enum, obj
 
 
 def _logistics(call: Call) -> Logistics:
@@ -113,17 +114,29 @@ METHODS_QUERY = body_schema(
     }
 )
 
+COUNTRY_SHAPE = obj({"code": STRING, "name": STRING})
+CHANNEL_SHAPE = obj({
+    "channelId": STRING, "name": STRING, "carrier": STRING, "deliveryDays": STRING,
+    "supportedCargo": array(enum(*CARGO_TYPES)),
+    "weightRange": obj({"min": INTEGER, "max": INTEGER}),
+})  # fmt: skip
+QUOTE_SHAPE = obj({
+    "channelId": STRING, "name": STRING, "actualWeight": INTEGER, "volumetricWeight": INTEGER,
+    "chargeWeight": INTEGER, "totalPrice": MONEY, "currency": STRING, "deliveryDays": STRING,
+})  # fmt: skip
+
 OPERATIONS = (
     Operation("GET", "/logistics/countries", list_countries, "logistics:read",
+              response=array(COUNTRY_SHAPE),
               summary="Get list of supported destination countries for international shipping."),
     Operation("GET", "/logistics/shipping-methods", list_shipping_methods, "logistics:read",
-              query=METHODS_QUERY,
+              query=METHODS_QUERY, response=array(CHANNEL_SHAPE),
               summary="Get available shipping channels filtered by destination and weight."),
     Operation("POST", "/logistics/calculate-freight-batch", calculate_batch, "logistics:read",
-              body=BATCH_BODY,
+              body=BATCH_BODY, response=obj({"channels": array(QUOTE_SHAPE)}),
               summary="Calculate shipping cost for all available channels at once."),
     Operation("POST", "/logistics/calculate-freight", calculate_one, "logistics:read",
-              body=ONE_BODY, inferred=True,
+              body=ONE_BODY, inferred=True, response=QUOTE_SHAPE,
               summary="Calculate shipping cost on one channel (channelId beside the batch's "
                       "fields)."),
 )  # fmt: skip

@@ -15,6 +15,18 @@ from sandbox.domain.orders import (
 )
 from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_of
 from sandbox.http.routes.cart import LINE_PROPERTIES
+from sandbox.http.shapes import (
+    INTEGER,
+    MONEY,
+    STRING,
+    TIMESTAMP,
+    URL,
+    array,
+    enum,
+    nullable,
+    obj,
+    page,
+)
 
 
 def order_items(order: Order) -> list[dict[str, Any]]:
@@ -139,21 +151,46 @@ CANCEL_BODY = body_schema(
     {"reason": {"type": "string", "maxLength": 500, "description": "Why the order is cancelled"}}
 )
 
+STATUS = enum(*ORDER_STATUSES)
+ITEM_SHAPE = obj({"productId": INTEGER, "title": STRING, "skuName": STRING, "price": MONEY,
+                  "quantity": INTEGER})
+LOGISTICS_SHAPE = obj({"trackingNo": STRING, "carrier": STRING})
+INSPECTION_SHAPE = obj({"result": enum("passed", "failed"), "weight": INTEGER,
+                        "photos": array(URL)})
+CREATED_SHAPE = obj({
+    "orderNo": STRING, "status": STATUS, "totalAmount": MONEY, "serviceFee": MONEY,
+    "currency": STRING, "items": array(ITEM_SHAPE), "createdAt": TIMESTAMP,
+})
+ORDER_SHAPE = obj({
+    "orderNo": STRING, "status": STATUS, "totalAmount": MONEY, "serviceFee": MONEY,
+    "currency": STRING, "platform": STRING, "items": array(ITEM_SHAPE),
+    "logistics": nullable(LOGISTICS_SHAPE), "inspection": nullable(INSPECTION_SHAPE),
+    "createdAt": TIMESTAMP, "updatedAt": TIMESTAMP,
+})
+SUMMARY_SHAPE = obj({"orderNo": STRING, "status": STATUS, "totalAmount": MONEY,
+                     "itemCount": INTEGER, "createdAt": TIMESTAMP})
+STATUS_SHAPE = obj({"orderNo": STRING, "status": STATUS, "updatedAt": TIMESTAMP})
+CANCELLED_SHAPE = obj({"orderNo": STRING, "status": STATUS, "refundAmount": MONEY,
+                       "message": STRING})
+
 OPERATIONS = (
     Operation("POST", "/orders", place_order, "orders:write", status=201, body=CREATE_BODY,
+              response=CREATED_SHAPE,
               summary="Create a purchase order; its total is frozen in the wallet."),
     Operation("GET", "/orders", list_orders, "orders:read", query=LIST_QUERY,
-              summary="Get paginated list of purchase orders."),
-    Operation("GET", "/orders/{id}", get_order_detail, "orders:read",
+              response=page(SUMMARY_SHAPE), summary="Get paginated list of purchase orders."),
+    Operation("GET", "/orders/{id}", get_order_detail, "orders:read", response=ORDER_SHAPE,
               summary="Get full detail of a purchase order."),
     Operation("GET", "/orders/{id}/status", get_order_status, "orders:read", inferred=True,
+              response=STATUS_SHAPE,
               summary="Just the status of a purchase order."),
     Operation("GET", "/orders/{id}/logistics", get_order_logistics, "orders:read",
-              inferred=True,
+              inferred=True, response=nullable(LOGISTICS_SHAPE),
               summary="Domestic tracking of a purchase order (null before it ships)."),
     Operation("GET", "/orders/{id}/inspection", get_order_inspection, "orders:read",
-              inferred=True,
+              inferred=True, response=nullable(INSPECTION_SHAPE),
               summary="QC result of a purchase order (null before it reaches the warehouse)."),
     Operation("POST", "/orders/{id}/cancel", cancel, "orders:write", body=CANCEL_BODY,
+              response=CANCELLED_SHAPE,
               summary="Cancel a pending or paid purchase order."),
 )  # fmt: skip

@@ -15,6 +15,17 @@ from sandbox.domain.shipping import (
 )
 from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_of
 from sandbox.http.routes.logistics import COUNTRY
+from sandbox.http.shapes import (
+    INTEGER,
+    MONEY,
+    STRING,
+    TIMESTAMP,
+    array,
+    enum,
+    nullable,
+    obj,
+    page,
+)
 
 
 def _items(order: ShippingOrder) -> list[dict[str, Any]]:
@@ -158,16 +169,42 @@ LIST_QUERY = body_schema(
     {**PAGINATION, "status": {"type": "string", "enum": list(SHIPPING_STATUSES)}}
 )
 
+STATUS = enum(*SHIPPING_STATUSES)
+ITEM_SHAPE = obj({"inventoryId": INTEGER, "name": STRING})
+CREATED_SHAPE = obj({
+    "orderNo": STRING, "status": STATUS, "channelName": STRING, "totalWeight": INTEGER,
+    "shippingFee": MONEY, "currency": STRING, "items": array(ITEM_SHAPE), "createdAt": TIMESTAMP,
+})  # fmt: skip
+SUMMARY_SHAPE = obj({
+    "orderNo": STRING, "status": STATUS, "channelName": STRING, "trackingNo": nullable(STRING),
+    "totalWeight": INTEGER, "shippingFee": MONEY, "createdAt": TIMESTAMP,
+})  # fmt: skip
+SHIPPING_SHAPE = obj({
+    "orderNo": STRING, "status": STATUS, "channelId": STRING, "channelName": STRING,
+    "trackingNo": nullable(STRING), "totalWeight": INTEGER, "shippingFee": MONEY,
+    "currency": STRING, "items": array(ITEM_SHAPE), "recipientName": STRING,
+    "recipientPhone": STRING, "recipientCountry": STRING, "recipientState": STRING,
+    "recipientCity": STRING, "recipientAddress": STRING, "recipientZipCode": STRING,
+    "remark": STRING, "createdAt": TIMESTAMP, "updatedAt": TIMESTAMP,
+})  # fmt: skip
+CANCELLED_SHAPE = obj({"orderNo": STRING, "status": STATUS, "refundAmount": MONEY,
+                       "message": STRING})  # fmt: skip
+CONFIRMED_SHAPE = obj({"orderNo": STRING, "status": STATUS, "message": STRING})
+
 OPERATIONS = (
     Operation("POST", "/shipping/create", create, "shipping:write", status=201,
-              body=CREATE_BODY,
+              body=CREATE_BODY, response=CREATED_SHAPE,
               summary="Create a shipping order for warehouse packages; the fee is charged."),
     Operation("GET", "/shipping/orders", list_shipping_orders, "shipping:read",
-              query=LIST_QUERY, summary="Get paginated list of shipping/outbound orders."),
+              query=LIST_QUERY, response=page(SUMMARY_SHAPE),
+              summary="Get paginated list of shipping/outbound orders."),
     Operation("GET", "/shipping/orders/{id}", get_detail, "shipping:read", inferred=True,
+              response=SHIPPING_SHAPE,
               summary="Full detail of a shipping order."),
     Operation("POST", "/shipping/orders/{id}/cancel", cancel, "shipping:write",
-              inferred=True, summary="Cancel a pending shipping order; the fee is refunded."),
+              inferred=True, response=CANCELLED_SHAPE,
+              summary="Cancel a pending shipping order; the fee is refunded."),
     Operation("POST", "/shipping/orders/{id}/confirm-delivery", confirm, "shipping:write",
-              inferred=True, summary="Confirm receipt of a shipped order."),
+              inferred=True, response=CONFIRMED_SHAPE,
+              summary="Confirm receipt of a shipped order."),
 )  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 from sandbox.clock import isoformat
 from sandbox.domain.warehouse import PACKAGE_STATUSES, Package
 from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_of
+from sandbox.http.shapes import INTEGER, STRING, TIMESTAMP, URL, array, enum, obj, page
 
 
 def package_view(call: Call, package: Package) -> dict[str, Any]:
@@ -48,14 +49,24 @@ LIST_QUERY = body_schema(
     {**PAGINATION, "status": {"type": "string", "enum": list(PACKAGE_STATUSES)}}
 )
 
+PACKAGE_SHAPE = obj({
+    "id": INTEGER, "productName": STRING, "weight": INTEGER, "status": enum(*PACKAGE_STATUSES),
+    "orderId": STRING, "inspectionPhotos": array(URL), "arrivedAt": TIMESTAMP,
+    "storageDays": INTEGER,
+})  # fmt: skip
+STATS_SHAPE = obj({"total": INTEGER, "inWarehouse": INTEGER, "shippable": INTEGER,
+                   "shipped": INTEGER, "delivered": INTEGER, "totalWeight": INTEGER})  # fmt: skip
+
 OPERATIONS = (
     Operation("GET", "/warehouse/packages", list_packages, "warehouse:read", query=LIST_QUERY,
-              summary="Get all warehouse packages."),
+              response=page(PACKAGE_SHAPE), summary="Get all warehouse packages."),
     Operation("GET", "/warehouse/packages/stats", package_stats, "warehouse:read",
-              inferred=True, summary="Package counts by status, and the weight in storage."),
+              inferred=True, response=STATS_SHAPE,
+              summary="Package counts by status, and the weight in storage."),
     Operation("GET", "/warehouse/packages/shippable", shippable_packages, "warehouse:read",
-              query=body_schema(PAGINATION), inferred=True,
+              query=body_schema(PAGINATION), inferred=True, response=page(PACKAGE_SHAPE),
               summary="Packages in the warehouse and in no live shipping order."),
     Operation("GET", "/warehouse/packages/{id}", get_package, "warehouse:read",
-              int_params=("id",), inferred=True, summary="One warehouse package."),
+              int_params=("id",), inferred=True, response=PACKAGE_SHAPE,
+              summary="One warehouse package."),
 )  # fmt: skip
