@@ -75,6 +75,8 @@ class ControlOperation:
     query: Mapping[str, Any] | None = None
     #: A request body the handler checks itself: media type to JSON Schema, for the document.
     document_body: Mapping[str, Mapping[str, Any]] | None = None
+    #: Statuses the handler can answer beyond the control plane's 400, 401, 404 and 413.
+    errors: tuple[int, ...] = ()
 
 
 class UnknownKey(NotFound):

@@ -1,4 +1,4 @@
-"""The command line: ``sandbox serve | validate | scenarios``.
+"""The command line: ``sandbox serve | validate | scenarios | openapi``.
 
 Every ``serve`` option has an environment variable (``SANDBOX_HOST``, ``SANDBOX_PORT``, ...);
 a flag wins over its variable, a variable over the default.
@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--fixtures", type=Path, help="fixture file (SANDBOX_FIXTURES)")
     serve.add_argument("--seed", type=int, help="seed of generated data (SANDBOX_SEED)")
     serve.add_argument("--admin-token", help="guard /__sandbox (SANDBOX_ADMIN_TOKEN)")
+    serve.add_argument("--state-file", type=Path,
+                       help="load the state from this file at start (when it exists), save it "
+                            "there on shutdown and on POST /__sandbox/state/save "
+                            "(SANDBOX_STATE_FILE)")  # fmt: skip
     serve.add_argument("--access-log", action="store_true", default=None,
                        help="print uvicorn's access log (SANDBOX_ACCESS_LOG); the journal "
                             "at /__sandbox/requests is the usual log")  # fmt: skip
@@ -41,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", type=Path)
 
     commands.add_parser("scenarios", help="list the bundled scenarios")
+    commands.add_parser("openapi", help="print the OpenAPI 3.1 document as JSON")
     return parser
 
 
@@ -52,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate(args.paths)
     if args.command == "scenarios":
         return list_scenarios()
+    if args.command == "openapi":
+        return print_openapi()
     raise AssertionError(args.command)  # pragma: no cover
 
 
@@ -63,6 +70,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "fixtures": args.fixtures,
         "seed": args.seed,
         "admin_token": args.admin_token,
+        "state_file": args.state_file,
         "access_log": args.access_log,
         "scenarios": tuple(args.scenarios) if args.scenarios else None,
     }
@@ -74,34 +82,51 @@ def serve(settings: Settings) -> int:
 
     from sandbox.fixtures import FixtureError, load_fixture
     from sandbox.http.app import create_app
+    from sandbox.http.limits import uvicorn_options
+    from sandbox.persistence import StateFileError, load_if_present
     from sandbox.store import Store
 
+    state_file = settings.state_file
     try:
         store = Store(load_fixture(settings.fixtures), seed=settings.seed)
+        loaded = state_file is not None and load_if_present(store, state_file)
         app = create_app(store, settings)
-    except FixtureError as exc:
+    except (FixtureError, StateFileError) as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return 2
     config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
-        loop="auto",
-        http="auto",
-        lifespan="off",
         access_log=settings.access_log,
         log_level="info" if settings.access_log else "warning",
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=5,
-        h11_max_incomplete_event_size=64 * 1024,
+        **uvicorn_options(settings),
     )
     server = uvicorn.Server(config)
     _announce(settings, store)
+    if state_file is not None:
+        print(f"State file: {state_file} ({'loaded' if loaded else 'made on first save'})",
+              flush=True)  # fmt: skip
     # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the
     # handler that was there before it; a no-op one makes that graceful stop exit 0.
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, _stopped)
     server.run()
+    if state_file is not None and server.started:
+        return _save_on_exit(store, state_file)
+    return 0
+
+
+def _save_on_exit(store: object, path: Path) -> int:
+    from sandbox.persistence import save_state
+    from sandbox.store import Store
+
+    assert isinstance(store, Store)
+    try:
+        save_state(store, path)
+    except OSError as exc:
+        print(f"sandbox: {path}: cannot save the state: {exc.strerror}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -153,4 +178,15 @@ def list_scenarios() -> int:
         print(name)
         print(textwrap.fill(scenario.description, width=96, initial_indent="    ",
                             subsequent_indent="    "))  # fmt: skip
+    return 0
+
+
+def print_openapi() -> int:
+    """Print the OpenAPI 3.1 document that ``GET /openapi.json`` serves."""
+    import json
+
+    from sandbox.http.app import create_app
+    from sandbox.openapi import build_document
+
+    print(json.dumps(build_document(create_app()), indent=2, ensure_ascii=False))
     return 0

@@ -20,8 +20,8 @@ from sandbox.domain.orders import ORDER_STATUSES
 from sandbox.domain.shipping import SHIPPING_STATUSES
 from sandbox.domain.tenant import Tenant
 from sandbox.http.operations import body_schema
-from sandbox.http.routes.orders import order_view
-from sandbox.http.routes.shipping import shipping_view
+from sandbox.http.routes.orders import ORDER_SHAPE, order_view
+from sandbox.http.routes.shipping import SHIPPING_SHAPE, shipping_view
 
 if TYPE_CHECKING:
     from sandbox.admin import ControlCall, ControlOperation
@@ -69,10 +69,10 @@ def _operations() -> tuple[ControlOperation, ...]:
 
     return (
         ControlOperation("POST", "/orders/{orderNo}/advance", advance_purchase_order,
-                         body=ORDER_ADVANCE_BODY,
+                         body=ORDER_ADVANCE_BODY, response=ORDER_SHAPE, errors=(409,),
                          summary="Move a purchase order forward (one step, or to `to`)."),
         ControlOperation("POST", "/shipping/{orderNo}/advance", advance_shipping_order,
-                         body=SHIPPING_ADVANCE_BODY,
+                         body=SHIPPING_ADVANCE_BODY, response=SHIPPING_SHAPE, errors=(409,),
                          summary="Move a shipping order forward (one step, or to `to`)."),
     )  # fmt: skip
 

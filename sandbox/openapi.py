@@ -3,6 +3,12 @@
 One source: each :class:`~sandbox.http.operations.Operation` carries its path, scope, request
 schemas (the very dicts the validator enforces) and response shape, and this module only
 arranges them. The control plane's operations are listed under the ``control`` tag.
+
+Each operation lists every status it can answer: its success, the pipeline's errors (400, 401,
+403, 413, 429 for the API; 400, 401, 404, 413 for the control plane) and the ones its domain
+declares (``errors``: 404, 409). The reference's examples, captured from the default fixture
+(:mod:`sandbox.examples`), are published on the request bodies and success responses. The JSON
+Schemas of the state and scenario documents are embedded under ``components/schemas``.
 """
 
 from __future__ import annotations
@@ -13,15 +19,29 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox import __version__
 from sandbox.errors import reason_phrase
+from sandbox.examples import reference_examples
 from sandbox.http.shapes import ERROR, INTEGER, STRING
+from sandbox.schemas import schema
 
 if TYPE_CHECKING:
+    from sandbox.admin import ControlOperation
     from sandbox.http.app import SandboxApp
     from sandbox.http.operations import Operation
 
 _PARAM = re.compile(r"{(\w+)}")
-_API_ERRORS = (400, 401, 403, 404, 409, 413, 429)
-_CONTROL_ERRORS = (400, 401, 404, 409, 413)
+_API_ERRORS = (400, 401, 403, 413, 429)
+_CONTROL_ERRORS = (400, 401, 404, 413)
+_COMPONENTS = "#/components/schemas/"
+
+#: OpenAPI links, for clients and stateful testers: what a creating operation's reply names,
+#: and the path (with its parameter) of every operation that takes it.
+LINKS = (
+    ("POST", "/orders", "/data/orderNo", "/orders/{id}"),
+    ("POST", "/shipping/create", "/data/orderNo", "/shipping/orders/{id}"),
+    ("POST", "/cart/items", "/data/id", "/cart/items/{itemId}"),
+    ("POST", "/user/addresses", "/data/id", "/user/addresses/{id}"),
+    ("POST", "/user/favorites", "/data/id", "/user/favorites/{id}"),
+)
 
 RATE_HEADERS = {
     "X-RateLimit-Limit": "Requests allowed in the key's window.",
@@ -35,6 +55,7 @@ def build_document(app: SandboxApp) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for operation in app.operations:
         paths.setdefault(operation.path, {})[operation.method.lower()] = api_operation(operation)
+    _add_links(paths)
     for control in app.control.operations:
         path = "/__sandbox" + control.path
         paths.setdefault(path, {})[control.method.lower()] = control_operation(control)
@@ -64,7 +85,7 @@ def build_document(app: SandboxApp) -> dict[str, Any]:
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "API key"}
             },
-            "schemas": {"Error": ERROR},
+            "schemas": {"Error": ERROR, **embedded_schemas()},
             "headers": {
                 name: {"description": text, "schema": INTEGER}
                 for name, text in RATE_HEADERS.items()
@@ -77,6 +98,7 @@ def build_document(app: SandboxApp) -> dict[str, Any]:
 def api_operation(operation: Operation) -> dict[str, Any]:
     handler = operation.handler
     area = handler.__module__.rsplit(".", 1)[-1]
+    example = reference_examples().get(f"{operation.method} {operation.path}")
     described = f"Requires scope `{operation.scope}`."
     if operation.inferred:
         described += " Inferred: the reference names this endpoint without an example."
@@ -90,17 +112,22 @@ def api_operation(operation: Operation) -> dict[str, Any]:
         "x-inferred": operation.inferred,
         "parameters": _parameters(operation.path, operation.int_params, operation.query),
         "responses": {
-            str(operation.status): _data_response(operation.response, rate_limited=True),
+            str(operation.status): _data_response(operation.response, rate_limited=True,
+                                                  example=example),
             **{str(status): _error_response(status, rate_limited=status != 401)
-               for status in _API_ERRORS},
+               for status in sorted({*_API_ERRORS, *operation.errors})},
         },
     }  # fmt: skip
     if operation.body is not None:
-        document["requestBody"] = _request_body(operation.body)
+        document["requestBody"] = _request_body(
+            {"application/json": operation.body},
+            required=bool(operation.body.get("required")),
+            example=example,
+        )
     return document
 
 
-def control_operation(control: Any) -> dict[str, Any]:
+def control_operation(control: ControlOperation) -> dict[str, Any]:
     handler = control.handler
     document: dict[str, Any] = {
         "operationId": f"control_{handler.__name__}",
@@ -111,18 +138,73 @@ def control_operation(control: Any) -> dict[str, Any]:
         ),
         "tags": ["control"],
         "parameters": [
-            *_parameters(control.path, (), getattr(control, "query", None)),
+            *_parameters(control.path, (), control.query),
             {"name": "X-Sandbox-Admin-Token", "in": "header", "required": False,
              "schema": STRING, "description": "Required when SANDBOX_ADMIN_TOKEN is set."},
         ],
         "responses": {
-            str(control.status): _data_response(getattr(control, "response", None)),
-            **{str(status): _error_response(status) for status in _CONTROL_ERRORS},
+            str(control.status): _data_response(control.response),
+            **{str(status): _error_response(status)
+               for status in sorted({*_CONTROL_ERRORS, *control.errors})},
         },
     }  # fmt: skip
     if control.body is not None:
-        document["requestBody"] = _request_body(control.body)
+        document["requestBody"] = _request_body(
+            {"application/json": control.body}, required=bool(control.body.get("required"))
+        )
+    elif control.document_body is not None:
+        document["requestBody"] = _request_body(control.document_body, required=True)
     return document
+
+
+def _add_links(paths: dict[str, dict[str, Any]]) -> None:
+    for method, path, pointer, target in LINKS:
+        (parameter,) = _PARAM.findall(target)
+        response = next(
+            v for k, v in paths[path][method.lower()]["responses"].items() if k.startswith("2")
+        )
+        response["links"] = {
+            operation["operationId"]: {
+                "operationId": operation["operationId"],
+                "parameters": {parameter: f"$response.body#{pointer}"},
+            }
+            for other, operations in paths.items()
+            if other == target or other.startswith(target + "/")
+            for operation in operations.values()
+        }
+
+
+def embedded_schemas() -> dict[str, Any]:
+    """The state and scenario documents' JSON Schemas, with every ``$defs`` entry moved to a
+    component of its own (``fixture.user``, ``scenario.rule``) and the references rewritten:
+    ``TenantState`` (one user's story), ``SandboxState`` and ``ScenarioDocument``."""
+    components: dict[str, Any] = {}
+    for name in ("fixture", "scenario", "state"):
+        document = _rewritten(schema(name), name)
+        for key, definition in document.pop("$defs", {}).items():
+            components[f"{name}.{key}"] = definition
+        for key in ("$schema", "$id"):
+            document.pop(key, None)
+        components[f"{name}.document"] = document
+    components.pop("fixture.document")  # a fixture file is not served
+    components["TenantState"] = {"$ref": _COMPONENTS + "fixture.user"}
+    components["SandboxState"] = components.pop("state.document")
+    components["ScenarioDocument"] = components.pop("scenario.document")
+    return components
+
+
+def _rewritten(node: Any, owner: str) -> Any:
+    if isinstance(node, dict):
+        out = {key: _rewritten(value, owner) for key, value in node.items()}
+        target = out.get("$ref")
+        if isinstance(target, str):
+            document, _, pointer = target.partition("#")
+            name = document.removesuffix(".schema.json") or owner
+            out["$ref"] = _COMPONENTS + name + "." + pointer.removeprefix("/$defs/")
+        return out
+    if isinstance(node, list):
+        return [_rewritten(value, owner) for value in node]
+    return node
 
 
 def health_operation() -> dict[str, Any]:
@@ -159,27 +241,43 @@ def _parameters(
     return parameters
 
 
-def _request_body(schema: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "required": bool(schema.get("required")),
-        "content": {"application/json": {"schema": dict(schema)}},
-    }
+def _request_body(
+    media: Mapping[str, Mapping[str, Any]],
+    *,
+    required: bool,
+    example: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    content: dict[str, Any] = {kind: {"schema": dict(body)} for kind, body in media.items()}
+    if example is not None and example["request"] is not None:
+        content["application/json"]["examples"] = _examples(example, example["request"])
+    return {"required": required, "content": content}
 
 
 def _data_response(
-    shape: Mapping[str, Any] | None, *, rate_limited: bool = False
+    shape: Mapping[str, Any] | None,
+    *,
+    rate_limited: bool = False,
+    example: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    schema = {
+    body = {
         "type": "object",
         "properties": {"data": dict(shape) if shape is not None else {}},
         "required": ["data"],
         "additionalProperties": False,
     }
+    media: dict[str, Any] = {"schema": body}
+    if example is not None:
+        media["examples"] = _examples(example, example["response"])
     return {
         "description": "Success",
         "headers": _headers(rate_limited),
-        "content": {"application/json": {"schema": schema}},
+        "content": {"application/json": media},
     }
+
+
+def _examples(example: Mapping[str, Any], value: Any) -> dict[str, Any]:
+    """The reference's example, as the default fixture answers it (see sandbox.examples)."""
+    return {"reference": {"summary": example["summary"], "value": value}}
 
 
 def _error_response(status: int, *, rate_limited: bool = False) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 A state file is ``{"kind": "commerce-api-sandbox/state", "version": 1, "savedAt", "state"}``
 where ``state`` is what ``GET /__sandbox/state`` returns. Saving writes a temporary file in the
-same folder, fsyncs it, renames it over the target and fsyncs the folder, so the file always
-holds the last complete state, whenever the process dies. Loading refuses a corrupt or foreign
-file with a message naming the file and the reason; it never replaces it silently.
+same folder (``.NAME.tmp``), fsyncs it, renames it over the target and fsyncs the folder, so the
+file always holds the last complete state, whenever the process dies. Loading refuses a corrupt
+or foreign file with a message naming the file and the reason; it never replaces it silently.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from sandbox.clock import isoformat
+from sandbox.errors import ApiError
 from sandbox.store import Store, state_problems
 
 KIND = "commerce-api-sandbox/state"
@@ -27,27 +28,35 @@ class StateFileError(ValueError):
     """A state file that cannot be loaded, with its path and the reason."""
 
 
-def save_state(store: Store, path: Path) -> None:
-    """Write the store's state to ``path`` atomically."""
+def save_state(store: Store, path: Path) -> str:
+    """Write the store's state to ``path`` atomically; returns its ``savedAt``."""
+    saved_at = isoformat(datetime.now(UTC))
     document = {
         "kind": KIND,
         "version": VERSION,
-        "savedAt": isoformat(datetime.now(UTC)),
+        "savedAt": saved_at,
         "state": store.export(),
     }
     data = orjson.dumps(document, option=orjson.OPT_INDENT_2)
     path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    # One fixed name: a save cut short by a kill leaves at most this one file, which the next
+    # save overwrites (a name per process would pile up one per killed process).
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # a failed save leaves the last complete file alone
+        raise
     folder = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(folder)
     finally:
         os.close(folder)
+    return saved_at
 
 
 def read_state(path: Path) -> dict[str, Any]:
@@ -73,4 +82,23 @@ def read_state(path: Path) -> dict[str, Any]:
 
 
 def load_state(store: Store, path: Path) -> None:
-    store.restore(read_state(path))
+    """Replace the store's state with the file's; :class:`StateFileError` when it cannot."""
+    state = read_state(path)
+    try:
+        store.restore(state)
+    except (ApiError, KeyError, ValueError, TypeError, ArithmeticError) as exc:
+        reason = exc.message if isinstance(exc, ApiError) else repr(exc)
+        raise StateFileError(f"{path}: the state cannot be restored: {reason}") from None
+
+
+def load_if_present(store: Store, path: Path) -> bool:
+    """Load the state file into ``store`` when it exists (``True``). A missing file is made by
+    the first save, so only its folder must exist; a file that cannot be loaded is refused
+    (:class:`StateFileError`) and left as it is."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        load_state(store, path)
+        return True
+    if not path.parent.is_dir():
+        raise StateFileError(f"{path}: cannot create the state file: no folder {path.parent}")
+    return False

@@ -92,18 +92,16 @@ class ThreadedServer:
             raise RuntimeError("the server was already started")
         import uvicorn
 
+        from sandbox.http.limits import uvicorn_options
+
         config = uvicorn.Config(
             self.app if self.app is not None else self._build_app(),
             host=self.host,
             port=self.port,
-            loop="auto",
-            http="auto",
-            lifespan="off",
             access_log=False,
             log_config=None,  # leave the host program's logging configuration alone
             log_level="warning",
-            timeout_keep_alive=5,
-            timeout_graceful_shutdown=5,
+            **uvicorn_options(self.settings),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._serve, name="sandbox-server", daemon=True)

@@ -10,6 +10,12 @@ from pathlib import Path
 #: Express's body-parser default, which NestJS uses: 100 kb.
 BODY_LIMIT = 100 * 1024
 
+#: Node's ``--max-http-header-size``: a request line and headers over 16 KiB get a 431.
+HEADER_LIMIT = 16 * 1024
+
+#: Seconds a client may take to send a whole request head (then 408 and close; Node waits 60).
+HEADER_TIMEOUT = 10.0
+
 #: Request-journal entries kept per tenant (a ring buffer: older entries fall off).
 JOURNAL_SIZE = 1000
 
@@ -26,6 +32,8 @@ class Settings:
     access_log: bool = False
     body_limit: int = BODY_LIMIT
     journal_size: int = JOURNAL_SIZE
+    header_limit: int = HEADER_LIMIT
+    header_timeout: float = HEADER_TIMEOUT
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sandbox.errors import BadRequest
+from sandbox.http.shapes import BOOLEAN, STRING, array, enum, obj, ref
 from sandbox.scenario.loader import ScenarioError, check_scenario, parse_scenario
 from sandbox.scenario.model import Scenario
 
@@ -97,17 +98,30 @@ def post_scenario(call: ControlCall) -> dict[str, Any]:
     return _view(call, scenario.name, True)
 
 
+LIST_SHAPE = obj({
+    "known": array(obj({"name": STRING, "description": STRING,
+                        "origin": enum("bundled", "file", "posted")})),
+    "active": array(STRING),
+})  # fmt: skip
+CHANGE_SHAPE = obj(
+    {"name": STRING, "active": BOOLEAN, "changed": BOOLEAN, "scope": enum("sandbox", "tenant")}
+)
+DOCUMENT = {"application/yaml": ref("ScenarioDocument"),
+            "application/json": ref("ScenarioDocument")}  # fmt: skip
+
+
 def _operations() -> tuple[ControlOperation, ...]:
     from sandbox.admin import ControlOperation
 
     return (
-        ControlOperation("GET", "/scenarios", list_scenarios,
+        ControlOperation("GET", "/scenarios", list_scenarios, response=LIST_SHAPE,
                          summary="The scenarios known, and those active."),
         ControlOperation("POST", "/scenarios", post_scenario, status=201,
+                         response=CHANGE_SHAPE, document_body=DOCUMENT,
                          summary="Register a scenario document (YAML or JSON) and activate it."),
-        ControlOperation("POST", "/scenarios/{name}/activate", activate,
+        ControlOperation("POST", "/scenarios/{name}/activate", activate, response=CHANGE_SHAPE,
                          summary="Activate a known scenario (a no-op when active)."),
-        ControlOperation("POST", "/scenarios/{name}/deactivate", deactivate,
+        ControlOperation("POST", "/scenarios/{name}/deactivate", deactivate, response=CHANGE_SHAPE,
                          summary="Deactivate a scenario; state it set stays until a reset."),
     )  # fmt: skip
 

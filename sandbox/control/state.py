@@ -3,6 +3,10 @@
 With a key: that tenant's state, in the fixture's ``users[]`` format. Without one: the store's
 export (keys, minted tenants, 1688 imports and every user). ``PUT`` takes exactly what ``GET``
 returned; a document that does not check is a 400 naming the field, and changes nothing.
+
+``POST /__sandbox/state/save`` writes the whole sandbox (whatever key is sent) to the state file
+of ``--state-file`` / ``SANDBOX_STATE_FILE``, atomically (:mod:`sandbox.persistence`); without a
+state file it is a 409, since it is the server's configuration, not the request, that is amiss.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 
 from sandbox.domain.tenant import Tenant
-from sandbox.errors import ApiError, BadRequest
+from sandbox.errors import ApiError, BadRequest, Conflict
+from sandbox.http.shapes import INTEGER, STRING, const, obj, one_of, ref
 from sandbox.schemas import FORMATS, field_path, schema
 
 if TYPE_CHECKING:
@@ -27,9 +32,7 @@ def _user_validator() -> Draft202012Validator:
 
 
 def _check_user(document: Any) -> None:
-    errors = sorted(
-        _user_validator().iter_errors(document), key=lambda e: list(map(str, e.path))
-    )
+    errors = sorted(_user_validator().iter_errors(document), key=lambda e: list(map(str, e.path)))
     if errors:
         raise BadRequest([f"{field_path(e)}: {e.message}" for e in errors])
 
@@ -61,6 +64,27 @@ def put_state(call: ControlCall) -> dict[str, Any]:
     return {"scope": "sandbox", "message": "Sandbox state restored"}
 
 
+def save_state_file(call: ControlCall) -> dict[str, Any]:
+    from sandbox.persistence import save_state
+
+    path = call.app.settings.state_file
+    if path is None:
+        raise NoStateFile()
+    try:
+        saved_at = save_state(call.app.store, path)
+    except OSError as exc:
+        raise ApiError(f"Cannot save the state to {path}: {exc.strerror}") from None
+    return {"path": str(path), "savedAt": saved_at, "message": "State saved"}
+
+
+class NoStateFile(Conflict):
+    """409: ``POST /__sandbox/state/save`` on a sandbox started without a state file."""
+
+    default_message = (
+        "No state file: start the sandbox with --state-file PATH (or SANDBOX_STATE_FILE)"
+    )
+
+
 def _built(build: Any) -> Any:
     """Run ``build``, turning a document the domain cannot read into a 400."""
     try:
@@ -71,14 +95,25 @@ def _built(build: Any) -> Any:
         raise BadRequest([f"(root): the state cannot be restored: {exc!r}"]) from None
 
 
+STATE_SHAPE = one_of(ref("TenantState"), ref("SandboxState"))
+RESTORED_SHAPE = one_of(
+    obj({"scope": const("tenant"), "userId": INTEGER, "message": STRING}),
+    obj({"scope": const("sandbox"), "message": STRING}),
+)
+SAVED_SHAPE = obj({"path": STRING, "savedAt": STRING, "message": STRING})
+
+
 def _operations() -> tuple[ControlOperation, ...]:
     from sandbox.admin import ControlOperation
 
     return (
-        ControlOperation("GET", "/state", get_state,
+        ControlOperation("GET", "/state", get_state, response=STATE_SHAPE,
                          summary="The whole state (or the key's tenant's) as JSON."),
-        ControlOperation("PUT", "/state", put_state,
+        ControlOperation("PUT", "/state", put_state, response=RESTORED_SHAPE,
+                         document_body={"application/json": STATE_SHAPE},
                          summary="Restore a state GET /__sandbox/state returned."),
+        ControlOperation("POST", "/state/save", save_state_file, response=SAVED_SHAPE,
+                         summary="Save the whole state to the state file (409 without one)."),
     )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox.domain.tenant import Tenant
 from sandbox.http.operations import body_schema
+from sandbox.http.shapes import INTEGER, MONEY, STRING, array, const, enum, obj, one_of
 from sandbox.money import money
 from sandbox.store import ALL_SCOPES
 
@@ -75,15 +76,27 @@ TOPUP_BODY = body_schema(
 )
 
 
+KEY_SHAPE = obj({"key": STRING, "userId": INTEGER, "scopes": array(enum(*ALL_SCOPES))})
+RESET_SHAPE = one_of(
+    obj({"scope": const("sandbox"), "message": STRING}),
+    obj({"scope": const("tenant"), "userId": INTEGER, "message": STRING}),
+)
+WALLET_SHAPE = obj(
+    {"userId": INTEGER, "balance": MONEY, "frozenBalance": MONEY, "availableBalance": MONEY}
+)
+TOPUP_SHAPE = one_of(WALLET_SHAPE, obj({"users": array(WALLET_SHAPE)}))
+
+
 def _operations() -> tuple[ControlOperation, ...]:
     from sandbox.admin import ControlOperation
 
     return (
         ControlOperation("POST", "/keys", mint_key, status=201, body=KEYS_BODY,
+                         response=KEY_SHAPE,
                          summary="Mint a key for a new isolated user with a copy of the story."),
-        ControlOperation("POST", "/reset", reset,
+        ControlOperation("POST", "/reset", reset, response=RESET_SHAPE,
                          summary="Back to the fixtures: the whole sandbox, or the key's tenant."),
-        ControlOperation("POST", "/wallet/topup", topup, body=TOPUP_BODY,
+        ControlOperation("POST", "/wallet/topup", topup, body=TOPUP_BODY, response=TOPUP_SHAPE,
                          summary="Credit the wallet of the key's tenant (or of every tenant)."),
     )  # fmt: skip
 

@@ -69,9 +69,7 @@ class Router:
             by_path.setdefault(operation.path, {})[operation.method] = operation
         self.static = {p: ops for p, ops in by_path.items() if "{" not in p}
         self.dynamic = [
-            (Route(p, endpoint=_never, methods=None), ops)
-            for p, ops in by_path.items()
-            if "{" in p
+            (Route(p, endpoint=_never, methods=None), ops) for p, ops in by_path.items() if "{" in p
         ]
 
     def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
@@ -96,9 +94,7 @@ def _never(*_: Any) -> None:  # pragma: no cover - routes are only used for matc
 class SandboxApp:
     """The sandbox as one ASGI application over one :class:`Store`."""
 
-    def __init__(
-        self, store: Store, settings: Settings, operations: Iterable[Operation]
-    ) -> None:
+    def __init__(self, store: Store, settings: Settings, operations: Iterable[Operation]) -> None:
         from sandbox.admin import ControlPlane
 
         self.store = store
@@ -269,9 +265,7 @@ class SandboxApp:
 
 
 def _insufficient_scope(required: str, scopes: Iterable[str]) -> Forbidden:
-    return Forbidden(
-        f"Insufficient scope. Required: {required}. Your key has: {', '.join(scopes)}"
-    )
+    return Forbidden(f"Insufficient scope. Required: {required}. Your key has: {', '.join(scopes)}")
 
 
 def _prefer_code(value: str | None) -> int | None:

@@ -4,6 +4,10 @@ Every API request is recorded once its status is known, in the journal of the te
 it carried (or in the sandbox's anonymous journal when the key is missing or unknown). Each
 journal is a ring buffer, so memory does not grow with the number of requests. Recording is
 cheap (a tuple append); bodies and query strings are parsed only when the journal is read.
+
+A body over :data:`BODY_LIMIT` bytes is kept cut to that size and marked, so one journal holds
+at most ``size`` times 16 KiB of bodies; such an entry's ``body`` is then the text of its start,
+ending in ``… [truncated: N bytes]`` (N being the size received).
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from sandbox.clock import isoformat
 
 #: Entries kept per tenant (and for anonymous requests) by default.
 JOURNAL_SIZE = 1000
+
+#: Bytes of a request body an entry keeps; a longer one is cut and marked.
+BODY_LIMIT = 16 * 1024
 
 
 class Entry(NamedTuple):
@@ -74,6 +81,8 @@ class Journal:
         scenario: str | None,
         time: datetime,
     ) -> None:
+        if len(body) > BODY_LIMIT:
+            body = truncated(body)
         book = self.books.get(user_id)
         if book is None:
             book = self.books[user_id] = deque(maxlen=self.size)
@@ -114,6 +123,11 @@ class Journal:
 
     def __len__(self) -> int:
         return sum(len(book) for book in self.books.values())
+
+
+def truncated(body: bytes) -> bytes:
+    """The first :data:`BODY_LIMIT` bytes of ``body`` and a marker naming its whole size."""
+    return body[:BODY_LIMIT] + f"\u2026 [truncated: {len(body)} bytes]".encode()
 
 
 def _query(text: str) -> dict[str, str | list[str]]:

@@ -49,14 +49,14 @@ class Operation:
     body: Mapping[str, Any] | None = None
     query: Mapping[str, Any] | None = None
     response: Mapping[str, Any] | None = None  # JSON Schema of ``data``
-    example: Any = None
     inferred: bool = False  # not shown in the reference, inferred from it (SPEC §4)
+    #: Statuses the handler's domain can answer (404, 409) beyond the pipeline's own
+    #: 400, 401, 403, 413 and 429, which every operation can answer.
+    errors: tuple[int, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
-def body_schema(
-    properties: Mapping[str, Any], required: tuple[str, ...] = ()
-) -> dict[str, Any]:
+def body_schema(properties: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
     """A request body DTO: the listed properties and no others."""
     return {
         "type": "object",
@@ -66,9 +66,13 @@ def body_schema(
     }
 
 
-#: ``page`` and ``limit`` as every paginated list takes them (SPEC §3, Pagination).
+#: The largest integer a JSON number carries exactly (JavaScript's Number.MAX_SAFE_INTEGER).
+MAX_SAFE_INTEGER = 2**53 - 1
+
+#: ``page`` and ``limit`` as every paginated list takes them (SPEC §3, Pagination). A page is
+#: echoed in the reply, so it stays a number JSON carries exactly.
 PAGINATION: dict[str, Any] = {
-    "page": {"type": "integer", "minimum": 1, "default": 1},
+    "page": {"type": "integer", "minimum": 1, "maximum": MAX_SAFE_INTEGER, "default": 1},
     "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
 }
 
@@ -84,4 +88,9 @@ def page_of(items: list[Any], query: Mapping[str, Any]) -> dict[str, Any]:
     page = query.get("page", 1)
     limit = query.get("limit", 20)
     start = (page - 1) * limit
-    return {"items": items[start : start + limit], "total": len(items), "page": page, "limit": limit}
+    return {
+        "items": items[start : start + limit],
+        "total": len(items),
+        "page": page,
+        "limit": limit,
+    }

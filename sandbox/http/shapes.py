@@ -43,6 +43,10 @@ def enum(*values: str) -> Schema:
     return {"type": "string", "enum": list(values)}
 
 
+def const(value: Any) -> Schema:
+    return {"const": value}
+
+
 def ref(name: str) -> Schema:
     """A reference to ``#/components/schemas/<name>`` of the OpenAPI document."""
     return {"$ref": f"#/components/schemas/{name}"}

@@ -463,4 +463,3 @@ def apply_state(scenario: Scenario, tenant: Any) -> None:
             tenant.stock.all_zero = True
         for product_id, sku_id, stock in scenario.stock.skus:
             tenant.stock.overrides[(product_id, sku_id)] = stock
-

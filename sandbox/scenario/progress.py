@@ -29,9 +29,7 @@ class Track:
 
     __slots__ = ("flow", "kind", "progression", "reads", "since", "started", "step")
 
-    def __init__(
-        self, kind: str, progression: Progression, started: float, step: Step
-    ) -> None:
+    def __init__(self, kind: str, progression: Progression, started: float, step: Step) -> None:
         self.kind = kind
         self.progression = progression
         self.flow = ORDER_FLOW if kind == "orders" else SHIPPING_FLOW

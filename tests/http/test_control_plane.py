@@ -169,8 +169,10 @@ def test_two_tenants_run_concurrently_without_seeing_each_other(app: Any) -> Non
     """Each tenant has its own scenario, clock and journal; neither sees the other's."""
     with TestClient(app, base_url="http://sandbox") as admin:
         keys = [mint(admin), mint(admin)]
-        setups = [("rate-limit-strict", "2024-03-01T00:00:00Z"), ("insufficient-scope",
-                                                                 "2025-06-01T00:00:00Z")]
+        setups = [
+            ("rate-limit-strict", "2024-03-01T00:00:00Z"),
+            ("insufficient-scope", "2025-06-01T00:00:00Z"),
+        ]
         for key, (scenario, now) in zip(keys, setups, strict=True):
             assert admin.put("/__sandbox/clock", json={"now": now, "frozen": True},
                              headers=bearer(key)).status_code == 200  # fmt: skip
@@ -181,8 +183,11 @@ def test_two_tenants_run_concurrently_without_seeing_each_other(app: Any) -> Non
             with TestClient(app, base_url="http://sandbox") as client:
                 client.headers.update(bearer(key))
                 results[key] = [client.get("/products/12345").status_code for _ in range(7)]
-                results[key].append(client.post("/cart/items", json={
-                    "productId": "12345", "skuId": "s001", "quantity": 1}).status_code)
+                results[key].append(
+                    client.post(
+                        "/cart/items", json={"productId": "12345", "skuId": "s001", "quantity": 1}
+                    ).status_code
+                )
 
         threads = [threading.Thread(target=work, args=(k,)) for k in keys]
         for thread in threads:

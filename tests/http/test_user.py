@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import error
@@ -113,6 +114,7 @@ def test_pagination_out_of_range_is_400(client: TestClient) -> None:
         [
             "property x should not exist",
             "page must not be less than 1",
+            "page must not be greater than 9007199254740991",
             "page must be an integer number",
             "type must be one of the following values: adjustment, freeze, payment, refund, "
             "service_fee, shipping_fee, shipping_refund, topup, unfreeze",
@@ -261,3 +263,18 @@ def test_claiming_unknown_coupons_is_404(client: TestClient) -> None:
     assert client.post("/user/coupons/999/claim").json() == error(
         404, "Coupon not found", "Not Found"
     )
+
+
+@pytest.mark.parametrize(
+    "path", ["/user/wallet/transactions", "/orders", "/warehouse/packages", "/shipping/orders"]
+)
+def test_a_page_beyond_what_json_carries_exactly_is_400_not_500(
+    client: TestClient, path: str
+) -> None:
+    # Found by schemathesis: a 21-digit page was echoed back and the reply failed to render.
+    response = client.get(f"{path}?page=239719110181206556672")
+    assert response.json() == error(
+        400, ["page must not be greater than 9007199254740991"], "Bad Request"
+    )
+    last = client.get(f"{path}?page=9007199254740991").json()["data"]
+    assert last["items"] == [] and last["page"] == 9007199254740991

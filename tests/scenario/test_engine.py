@@ -104,8 +104,7 @@ def test_a_seeded_probability_gives_the_same_sequence_every_time() -> None:
         engine = engine_with(document)
         engine.activate("p", 1)
         return [
-            o.status if (o := engine.outcome(1, "k", FakeRequest())) else 200
-            for _ in range(200)
+            o.status if (o := engine.outcome(1, "k", FakeRequest())) else 200 for _ in range(200)
         ]
 
     first = run()

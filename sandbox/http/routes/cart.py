@@ -130,9 +130,9 @@ CART_SHAPE = obj({
     })),
     "totalItems": INTEGER,
     "totalAmount": MONEY,
-})
+})  # fmt: skip
 ADDED_SHAPE = obj({"id": INTEGER, "productId": INTEGER, "skuId": STRING, "quantity": INTEGER,
-                   "message": STRING})
+                   "message": STRING})  # fmt: skip
 BATCH_SHAPE = obj({"added": INTEGER, "items": array(obj({"id": INTEGER, "productId": STRING}))})
 UPDATED_SHAPE = obj({"id": INTEGER, "quantity": INTEGER, "selected": BOOLEAN, "message": STRING})
 
@@ -140,13 +140,17 @@ OPERATIONS = (
     Operation("GET", "/cart", get_cart, "cart:read", response=CART_SHAPE,
               summary="Get the current user's shopping cart with all items."),
     Operation("POST", "/cart/items", add_item, "cart:write", status=201, body=ADD_BODY,
+              errors=(404,),
               response=ADDED_SHAPE, summary="Add a single item to the shopping cart."),
     Operation("POST", "/cart/items/batch", add_items, "cart:write", status=201, body=BATCH_BODY,
+              errors=(404,),
               response=BATCH_SHAPE, summary="Add multiple items to the cart in a single request."),
     Operation("PATCH", "/cart/items/{itemId}", update_item, "cart:write", body=UPDATE_BODY,
+              errors=(404,),
               int_params=("itemId",), response=UPDATED_SHAPE,
               summary="Update a cart item's quantity or selection status."),
     Operation("DELETE", "/cart/items/{itemId}", remove_item, "cart:write", int_params=("itemId",),
+              errors=(404,),
               response=MESSAGE_SHAPE, summary="Remove a single item from the cart."),
     Operation("DELETE", "/cart", clear_cart, "cart:write", inferred=True, response=MESSAGE_SHAPE,
               summary="Clear the entire cart."),

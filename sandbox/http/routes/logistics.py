@@ -136,6 +136,7 @@ OPERATIONS = (
               body=BATCH_BODY, response=obj({"channels": array(QUOTE_SHAPE)}),
               summary="Calculate shipping cost for all available channels at once."),
     Operation("POST", "/logistics/calculate-freight", calculate_one, "logistics:read",
+              errors=(404,),
               body=ONE_BODY, inferred=True, response=QUOTE_SHAPE,
               summary="Calculate shipping cost on one channel (channelId beside the batch's "
                       "fields)."),

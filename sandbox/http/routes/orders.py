@@ -153,44 +153,50 @@ CANCEL_BODY = body_schema(
 
 STATUS = enum(*ORDER_STATUSES)
 ITEM_SHAPE = obj({"productId": INTEGER, "title": STRING, "skuName": STRING, "price": MONEY,
-                  "quantity": INTEGER})
+                  "quantity": INTEGER})  # fmt: skip
 LOGISTICS_SHAPE = obj({"trackingNo": STRING, "carrier": STRING})
 INSPECTION_SHAPE = obj({"result": enum("passed", "failed"), "weight": INTEGER,
-                        "photos": array(URL)})
+                        "photos": array(URL)})  # fmt: skip
 CREATED_SHAPE = obj({
     "orderNo": STRING, "status": STATUS, "totalAmount": MONEY, "serviceFee": MONEY,
     "currency": STRING, "items": array(ITEM_SHAPE), "createdAt": TIMESTAMP,
-})
+})  # fmt: skip
 ORDER_SHAPE = obj({
     "orderNo": STRING, "status": STATUS, "totalAmount": MONEY, "serviceFee": MONEY,
     "currency": STRING, "platform": STRING, "items": array(ITEM_SHAPE),
     "logistics": nullable(LOGISTICS_SHAPE), "inspection": nullable(INSPECTION_SHAPE),
     "createdAt": TIMESTAMP, "updatedAt": TIMESTAMP,
-})
+})  # fmt: skip
 SUMMARY_SHAPE = obj({"orderNo": STRING, "status": STATUS, "totalAmount": MONEY,
-                     "itemCount": INTEGER, "createdAt": TIMESTAMP})
+                     "itemCount": INTEGER, "createdAt": TIMESTAMP})  # fmt: skip
 STATUS_SHAPE = obj({"orderNo": STRING, "status": STATUS, "updatedAt": TIMESTAMP})
 CANCELLED_SHAPE = obj({"orderNo": STRING, "status": STATUS, "refundAmount": MONEY,
-                       "message": STRING})
+                       "message": STRING})  # fmt: skip
 
 OPERATIONS = (
     Operation("POST", "/orders", place_order, "orders:write", status=201, body=CREATE_BODY,
+              errors=(404,),
               response=CREATED_SHAPE,
               summary="Create a purchase order; its total is frozen in the wallet."),
     Operation("GET", "/orders", list_orders, "orders:read", query=LIST_QUERY,
               response=page(SUMMARY_SHAPE), summary="Get paginated list of purchase orders."),
     Operation("GET", "/orders/{id}", get_order_detail, "orders:read", response=ORDER_SHAPE,
+              errors=(404,),
               summary="Get full detail of a purchase order."),
     Operation("GET", "/orders/{id}/status", get_order_status, "orders:read", inferred=True,
+              errors=(404,),
               response=STATUS_SHAPE,
               summary="Just the status of a purchase order."),
     Operation("GET", "/orders/{id}/logistics", get_order_logistics, "orders:read",
+              errors=(404,),
               inferred=True, response=nullable(LOGISTICS_SHAPE),
               summary="Domestic tracking of a purchase order (null before it ships)."),
     Operation("GET", "/orders/{id}/inspection", get_order_inspection, "orders:read",
+              errors=(404,),
               inferred=True, response=nullable(INSPECTION_SHAPE),
               summary="QC result of a purchase order (null before it reaches the warehouse)."),
     Operation("POST", "/orders/{id}/cancel", cancel, "orders:write", body=CANCEL_BODY,
+              errors=(404, 409,),
               response=CANCELLED_SHAPE,
               summary="Cancel a pending or paid purchase order."),
 )  # fmt: skip

@@ -46,7 +46,7 @@ IMPORT_SHAPE = obj({
 OPERATIONS = (
     Operation(
         "GET", "/products/{id}", get_product, "products:read",
-        int_params=("id",), response=PRODUCT_SHAPE,
+        int_params=("id",), response=PRODUCT_SHAPE, errors=(404,),
         summary="Get detailed product information including SKU variants.",
     ),
     Operation(

@@ -193,18 +193,22 @@ CONFIRMED_SHAPE = obj({"orderNo": STRING, "status": STATUS, "message": STRING})
 
 OPERATIONS = (
     Operation("POST", "/shipping/create", create, "shipping:write", status=201,
+              errors=(404,),
               body=CREATE_BODY, response=CREATED_SHAPE,
               summary="Create a shipping order for warehouse packages; the fee is charged."),
     Operation("GET", "/shipping/orders", list_shipping_orders, "shipping:read",
               query=LIST_QUERY, response=page(SUMMARY_SHAPE),
               summary="Get paginated list of shipping/outbound orders."),
     Operation("GET", "/shipping/orders/{id}", get_detail, "shipping:read", inferred=True,
+              errors=(404,),
               response=SHIPPING_SHAPE,
               summary="Full detail of a shipping order."),
     Operation("POST", "/shipping/orders/{id}/cancel", cancel, "shipping:write",
+              errors=(404, 409,),
               inferred=True, response=CANCELLED_SHAPE,
               summary="Cancel a pending shipping order; the fee is refunded."),
     Operation("POST", "/shipping/orders/{id}/confirm-delivery", confirm, "shipping:write",
+              errors=(404, 409,),
               inferred=True, response=CONFIRMED_SHAPE,
               summary="Confirm receipt of a shipped order."),
 )  # fmt: skip

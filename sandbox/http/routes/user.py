@@ -218,27 +218,29 @@ TRANSACTIONS_QUERY = body_schema(
 )
 
 PROFILE_SHAPE = obj({"id": INTEGER, "username": STRING, "email": STRING, "avatar": STRING,
-                     "language": STRING, "createdAt": TIMESTAMP})
+                     "language": STRING, "createdAt": TIMESTAMP})  # fmt: skip
 BALANCE_SHAPE = obj({"balance": MONEY, "frozenBalance": MONEY, "availableBalance": MONEY,
-                     "currency": STRING})
+                     "currency": STRING})  # fmt: skip
 TRANSACTION_SHAPE = obj({
     "id": INTEGER, "type": enum(*sorted(MOVEMENTS)), "amount": MONEY, "balanceAfter": MONEY,
     "frozenBalanceAfter": MONEY, "currency": STRING, "orderNo": nullable(STRING),
     "description": STRING, "createdAt": TIMESTAMP,
-})
+})  # fmt: skip
 ADDRESS_SHAPE = obj({
     "id": INTEGER, "name": STRING, "phone": STRING, "country": STRING, "state": STRING,
     "city": STRING, "address": STRING, "zipCode": STRING, "isDefault": BOOLEAN,
-})
+})  # fmt: skip
 FAVORITE_SHAPE = obj({"id": INTEGER, "productId": INTEGER, "title": STRING, "price": MONEY,
-                      "imageUrl": URL, "addedAt": TIMESTAMP})
+                      "imageUrl": URL, "addedAt": TIMESTAMP})  # fmt: skip
 COUPON_PROPERTIES = {
     "id": INTEGER, "name": STRING, "type": enum("percentage", "fixed"), "value": {"type": "number"},
     "minOrderAmount": MONEY, "expiresAt": TIMESTAMP,
-}
+}  # fmt: skip
 COUPON_SHAPE = obj(COUPON_PROPERTIES)
-MY_COUPON_PROPERTIES = {**COUPON_PROPERTIES, "status": enum("unused", "used", "expired"),
-                        "claimedAt": nullable(TIMESTAMP), "usedAt": nullable(TIMESTAMP)}
+MY_COUPON_PROPERTIES = {
+    **COUPON_PROPERTIES, "status": enum("unused", "used", "expired"),
+    "claimedAt": nullable(TIMESTAMP), "usedAt": nullable(TIMESTAMP),
+}  # fmt: skip
 MY_COUPON_SHAPE = obj(MY_COUPON_PROPERTIES)
 CLAIMED_SHAPE = obj({**MY_COUPON_PROPERTIES, "message": STRING})
 
@@ -259,18 +261,22 @@ OPERATIONS = (
               body=ADDRESS_CREATE_BODY, response=ADDRESS_SHAPE, inferred=True,
               summary="Create an address."),
     Operation("PUT", "/user/addresses/{id}", update_address, "profile:write",
+              errors=(404,),
               body=ADDRESS_UPDATE_BODY, int_params=("id",), response=ADDRESS_SHAPE, inferred=True,
               summary="Update an address (only the fields sent change)."),
     Operation("DELETE", "/user/addresses/{id}", delete_address, "profile:write",
+              errors=(404,),
               int_params=("id",), response=MESSAGE_SHAPE, inferred=True,
               summary="Delete an address."),
     Operation("GET", "/user/favorites", list_favorites, "favorites:read",
               response=obj({"items": array(FAVORITE_SHAPE), "total": INTEGER}),
               summary="Get favorite products."),
     Operation("POST", "/user/favorites", add_favorite, "favorites:write", status=201,
+              errors=(404, 409,),
               body=FAVORITE_BODY, response=FAVORITE_SHAPE, inferred=True,
               summary="Add a product to favorites."),
     Operation("DELETE", "/user/favorites/{id}", remove_favorite, "favorites:write",
+              errors=(404,),
               int_params=("id",), response=MESSAGE_SHAPE, inferred=True,
               summary="Remove a favorite (by favorite id)."),
     Operation("GET", "/user/coupons/available", available_coupons, "coupons:read",
@@ -278,6 +284,7 @@ OPERATIONS = (
     Operation("GET", "/user/coupons/my", my_coupons, "coupons:read", inferred=True,
               response=array(MY_COUPON_SHAPE), summary="Get claimed coupons."),
     Operation("POST", "/user/coupons/{id}/claim", claim_coupon, "coupons:write",
+              errors=(404,),
               int_params=("id",), response=CLAIMED_SHAPE, inferred=True,
               summary="Claim a coupon (inferred endpoint)."),
 )  # fmt: skip

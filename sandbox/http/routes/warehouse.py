@@ -67,6 +67,7 @@ OPERATIONS = (
               query=body_schema(PAGINATION), inferred=True, response=page(PACKAGE_SHAPE),
               summary="Packages in the warehouse and in no live shipping order."),
     Operation("GET", "/warehouse/packages/{id}", get_package, "warehouse:read",
+              errors=(404,),
               int_params=("id",), inferred=True, response=PACKAGE_SHAPE,
               summary="One warehouse package."),
 )  # fmt: skip

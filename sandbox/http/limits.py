@@ -1,0 +1,132 @@
+"""The limits of the HTTP server, set in one place for ``sandbox serve`` and ``ThreadedServer``.
+
+NestJS runs on Node's HTTP server, which refuses a request head (request line and headers)
+over 16 KiB with ``431 Request Header Fields Too Large`` and closes the connection, and answers
+a head that is still incomplete after its ``headersTimeout`` with ``408 Request Timeout``. uvicorn
+with httptools (what ``http="auto"`` picks) has neither: it accepts a 20 MB header and waits for
+ever on a half-sent request line. :class:`BoundedHttpToolsProtocol` adds both; the byte count of
+an unfinished head is checked after each chunk, so a head that never ends cannot grow memory.
+
+A slow client holds only its own connection: every connection is served by the same event
+loop, so others are answered while it dawdles, and it is closed once the head timeout passes
+(or, between requests, once the keep-alive timeout passes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from sandbox.settings import HEADER_LIMIT, HEADER_TIMEOUT, Settings
+
+#: Seconds an idle keep-alive connection stays open between requests (Node's default).
+KEEP_ALIVE_TIMEOUT = 5
+
+#: Seconds a stopping server waits for requests in flight.
+GRACEFUL_SHUTDOWN_TIMEOUT = 5
+
+_REFUSED = {
+    408: b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n",
+    431: b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n",
+}
+
+
+class HeadTooLarge(Exception):
+    """Raised from the parser's callback to stop parsing a head over the limit."""
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with Node's limits on the request head.
+
+    ``head_limit`` (bytes) and ``head_timeout`` (seconds) are class attributes: see
+    :func:`protocol_class`. The head timer is armed when a connection opens and whenever a
+    chunk leaves a head unfinished, so a request whose head arrives whole costs nothing more.
+    """
+
+    head_limit: int = HEADER_LIMIT
+    head_timeout: float = HEADER_TIMEOUT
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._in_head = True  # between a request's first byte (or the connection) and its head
+        self._head_bytes = 0
+        self._head_timer: asyncio.TimerHandle | None = self.loop.call_later(
+            self.head_timeout, self._refuse, 408
+        )
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        self._unset_keepalive_if_required()
+        if self._in_head:
+            self._head_bytes += len(data)
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            if isinstance(exc.__context__, HeadTooLarge):
+                self._refuse(431)
+            else:
+                self.logger.warning("Invalid HTTP request received.")
+                self.send_400_response("Invalid HTTP request received.")
+            return
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
+            return
+        if self._in_head and not self.transport.is_closing():
+            if self._head_bytes > self.head_limit:
+                self._refuse(431)
+            elif self._head_timer is None:
+                self._head_timer = self.loop.call_later(self.head_timeout, self._refuse, 408)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._head_bytes = 0
+        self._stop_head_timer()
+        size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if size > self.head_limit:
+            raise HeadTooLarge
+        super().on_headers_complete()
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _refuse(self, status: int) -> None:
+        """Answer as Node does (a status line, ``Connection: close``, no body) and close."""
+        self._head_timer = None
+        if not self.transport.is_closing():
+            self.transport.write(_REFUSED[status])
+            self.transport.close()
+
+
+def protocol_class(head_limit: int, head_timeout: float) -> type[BoundedHttpToolsProtocol]:
+    """:class:`BoundedHttpToolsProtocol` with these limits (uvicorn takes a class)."""
+    attributes = {"head_limit": head_limit, "head_timeout": head_timeout}
+    return type("BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), attributes)
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """The ``uvicorn.Config`` options every sandbox server uses (``host``, ``port`` and
+    logging are the caller's)."""
+    return {
+        "loop": "auto",
+        "http": protocol_class(settings.header_limit, settings.header_timeout),
+        "lifespan": "off",
+        "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_TIMEOUT,
+        # Not used while httptools is installed (it always is); the same bound if it were not.
+        "h11_max_incomplete_event_size": settings.header_limit,
+    }
