@@ -21,11 +21,12 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sandbox.errors import NotFound
 from sandbox.fixtures import RateLimit
-from sandbox.scenario.model import Fault, KeyEffects, Latency, Match, Respond, Rule, Scenario
+from sandbox.scenario.matching import Request, matches, sample_latency
+from sandbox.scenario.model import Fault, KeyEffects, Respond, Rule, Scenario
 from sandbox.scenario.progress import Step, Track, order_step, shipping_step
 
 
@@ -33,19 +34,6 @@ class UnknownScenario(NotFound):
     """404: no scenario by that name."""
 
     default_message = "Scenario not found"
-
-
-class Request(Protocol):
-    """What the matcher reads of a request (an :class:`~sandbox.http.exchange.Exchange`)."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-
-    def query(self) -> dict[str, str | list[str]]: ...
-
-    @property
-    def json(self) -> Any: ...
 
 
 class Activation:
@@ -388,64 +376,6 @@ class ScenarioEngine:
     def _next_due(tenant: Any, own: TenantScenarios) -> float:
         dues = [d for t in own.tracks.values() if (d := t.next_due(tenant)) is not None]
         return min(dues, default=math.inf)
-
-
-def matches(match: Match, request: Request, key: str) -> bool:
-    """Whether ``request`` (sent with ``key``) meets every condition of ``match``."""
-    if match.methods is not None and request.method not in match.methods:
-        return False
-    if match.path is not None and match.path.fullmatch(request.path) is None:
-        return False
-    if match.keys is not None and key not in match.keys:
-        return False
-    for name, value in match.headers:
-        if request.headers.get(name) != value:
-            return False
-    if match.query:
-        query = request.query()
-        for name, value in match.query:
-            found = query.get(name)
-            if found != value and not (isinstance(found, list) and value in found):
-                return False
-    if match.body:
-        body = request.json
-        for path, value in match.body:
-            if not _equal(_field(body, path), value):
-                return False
-    return True
-
-
-_MISSING = object()
-
-
-def _field(document: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if isinstance(document, dict) and part in document:
-            document = document[part]
-        elif isinstance(document, list) and part.isdigit() and int(part) < len(document):
-            document = document[int(part)]
-        else:
-            return _MISSING
-    return document
-
-
-def _equal(found: Any, wanted: Any) -> bool:
-    """JSON equality: numbers compare by value, but a bool is not a number."""
-    if found is _MISSING or isinstance(found, bool) != isinstance(wanted, bool):
-        return False
-    numbers = isinstance(found, int | float) and isinstance(wanted, int | float)
-    return bool(found == wanted) and (numbers or type(found) is type(wanted))
-
-
-def sample_latency(latency: Latency, rng: random.Random) -> float:
-    """Milliseconds of added latency, drawn from ``rng``."""
-    if latency.median is not None:
-        if latency.median <= 0:
-            return 0.0
-        return min(latency.cap, rng.lognormvariate(math.log(latency.median), latency.sigma))
-    if latency.high is None:
-        return latency.low
-    return rng.uniform(latency.low, latency.high)
 
 
 def apply_state(scenario: Scenario, tenant: Any) -> None:

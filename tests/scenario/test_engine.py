@@ -10,14 +10,9 @@ from typing import Any
 import pytest
 
 from sandbox.clock import Clock
-from sandbox.scenario.engine import (
-    Activation,
-    ScenarioEngine,
-    UnknownScenario,
-    matches,
-    sample_latency,
-)
+from sandbox.scenario.engine import Activation, ScenarioEngine, UnknownScenario
 from sandbox.scenario.loader import parse_scenario
+from sandbox.scenario.matching import matches, sample_latency
 from sandbox.scenario.model import Latency, Match
 from sandbox.scenario.progress import ORDER_FLOW
 
