@@ -17,9 +17,9 @@ import orjson
 import yaml
 
 from sandbox.clock import parse_iso
-from sandbox.domain.catalog import Catalog, GeneratedRange, Product
+from sandbox.domain.catalog import Catalog, GeneratedRange
 from sandbox.domain.freight import Logistics
-from sandbox.schemas import problems
+from sandbox.schemas import BULK, bulk_problems, problems
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -52,7 +52,7 @@ class Fixture:
     keys: tuple[KeySpec, ...]
     users: dict[int, dict[str, Any]]
     mint_from: int
-    products: dict[int, Product]
+    products: dict[int, dict[str, Any]]  # product documents by id, built on first read
     generated: GeneratedRange | None
     refused_offers: frozenset[str] = frozenset()
     logistics: Logistics = field(default_factory=lambda: Logistics([], []))
@@ -100,7 +100,17 @@ def _load_fixture(path: str) -> Fixture:
 
 
 def build_fixture(document: Any, *, source: str = "<fixture>") -> Fixture:
-    found = problems(document, "fixture")
+    """Check ``document`` and build the fixture (a large ``catalog.products`` list is checked
+    in bulk: see :func:`sandbox.schemas.bulk_problems`)."""
+    catalog = document.get("catalog") if isinstance(document, dict) else None
+    listed = catalog.get("products") if isinstance(catalog, dict) else None
+    if isinstance(catalog, dict) and isinstance(listed, list) and len(listed) > BULK:
+        rest = {**document, "catalog": {**catalog, "products": []}}
+        found = problems(rest, "fixture") or bulk_problems(
+            listed, "fixture", "product", "catalog.products"
+        )
+    else:
+        found = problems(document, "fixture")
     if found:
         raise FixtureError("\n".join(f"{source}: {problem}" for problem in found))
     users = {int(u["id"]): u for u in document["users"]}
@@ -112,7 +122,7 @@ def build_fixture(document: Any, *, source: str = "<fixture>") -> Fixture:
     if mint_from not in users:
         raise FixtureError(f"{source}: mintFrom: unknown user {mint_from}")
     catalog = document.get("catalog", {})
-    products = {int(p["id"]): Product.from_dict(p) for p in catalog.get("products", [])}
+    products = {int(p["id"]): p for p in catalog.get("products", [])}
     generate = catalog.get("generate")
     generated = None
     if generate:

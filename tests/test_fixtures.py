@@ -87,3 +87,37 @@ def test_sandbox_validate_exits_1_on_a_bad_file(tmp_path: Path) -> None:
     )
     assert refused.returncode == 1
     assert f"{bad}: users[0].profile: 'email' is a required property" in refused.stderr
+
+
+def big_document(count: int) -> dict:
+    document = default_document()
+    template = document["catalog"]["products"][0]
+    document["catalog"]["products"] += [
+        {**template, "id": 1_000_000 + n, "title": f"Copy {n}"} for n in range(count)
+    ]
+    return document
+
+
+def test_a_large_catalog_is_checked_in_bulk_and_read_lazily() -> None:
+    from sandbox.schemas import BULK
+
+    fixture = build_fixture(big_document(BULK + 10))
+    catalog = fixture.catalog()
+    assert len(catalog) == len(fixture.products) + 300
+    assert catalog.get(1_000_000 + BULK).title == f"Copy {BULK}"
+
+
+def test_a_bad_product_in_a_large_catalog_is_named_with_every_problem() -> None:
+    from sandbox.schemas import BULK
+
+    document = big_document(BULK + 10)
+    bad = document["catalog"]["products"][500]
+    bad["price"] = "lots"
+    bad["stock"] = -1
+    with pytest.raises(FixtureError) as caught:
+        build_fixture(document, source="big.json")
+    assert str(caught.value).splitlines() == [
+        "big.json: catalog.products[500].price: 'lots' is not valid under any of the given "
+        "schemas",
+        "big.json: catalog.products[500].stock: -1 is less than the minimum of 0",
+    ]

@@ -66,6 +66,48 @@ def problems(instance: Any, name: str) -> list[str]:
     return [f"{field_path(error)}: {error.message}" for error in errors]
 
 
+#: Above this many items, :func:`bulk_problems` checks them with a compiled validator.
+BULK = 1000
+
+
+def bulk_problems(items: list[Any], name: str, definition: str, prefix: str) -> list[str]:
+    """The problems of ``items``, each an instance of ``$defs/<definition>`` of schema
+    ``name``, as ``prefix[i].field: reason`` sentences.
+
+    jsonschema takes about 300 µs a product, half a minute for a 100,000-product fixture;
+    fastjsonschema compiles the definition into Python once (about 20 ms, worth it only for
+    a large list) and checks the same list in about two seconds. It stops at the first
+    problem, so jsonschema then explains every problem of the item that failed.
+    """
+    import fastjsonschema
+
+    check = _compiled(name, definition)
+    try:
+        check(items)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        index = int(exc.path[1]) if len(exc.path) > 1 and str(exc.path[1]).isdigit() else 0
+        item_validator = Draft202012Validator(
+            {"$ref": f"{schema(name)['$id']}#/$defs/{definition}"},
+            format_checker=FORMATS,
+            registry=_registry(),
+        )
+        return [
+            f"{prefix}[{index}]{'.' if error.absolute_path else ''}{field_path(error)}: "
+            f"{error.message}"
+            for error in item_validator.iter_errors(items[index])
+        ] or [f"{prefix}[{index}]: {exc.message}"]
+    return []
+
+
+@functools.cache
+def _compiled(name: str, definition: str) -> Any:
+    import fastjsonschema
+
+    document = {"$defs": schema(name)["$defs"], "type": "array",
+                "items": {"$ref": f"#/$defs/{definition}"}}  # fmt: skip
+    return fastjsonschema.compile(document, formats={"cents": _is_cents})
+
+
 def field_path(error: ValidationError) -> str:
     """``users[0].wallet.balance`` for an error at that place; ``(root)`` at the top."""
     text = ""
