@@ -209,3 +209,26 @@ def test_two_tenants_run_concurrently_without_seeing_each_other(app: Any) -> Non
         assert default == []
         everything = admin.get("/__sandbox/requests").json()["data"]
         assert len(everything) == 16
+
+
+def test_minting_gives_an_isolated_tenant_with_the_scopes_and_balance_asked_for(
+    client: TestClient,
+) -> None:
+    response = client.post(
+        "/__sandbox/keys",
+        json={"scopes": ["cart:read", "wallet:read"], "balance": 5000.00},
+        headers={"Authorization": ""},
+    )
+    assert response.status_code == 201
+    minted = response.json()["data"]
+    assert list(minted) == ["key", "userId", "scopes"]
+    assert minted["userId"] != 1001
+    assert minted["scopes"] == ["cart:read", "wallet:read"]
+    own = {"Authorization": f"Bearer {minted['key']}"}
+    assert client.get("/user/wallet/balance", headers=own).json()["data"]["balance"] == 5000.00
+    assert client.get("/cart", headers=own).json()["data"]["items"][0]["id"] == 501
+    assert client.get("/products/12345", headers=own).json()["message"] == (
+        "Insufficient scope. Required: products:read. Your key has: cart:read, wallet:read"
+    )
+    # the story's user is untouched
+    assert client.get("/user/wallet/balance").json()["data"]["balance"] == 2000.00
