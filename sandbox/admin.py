@@ -93,7 +93,7 @@ class ControlPlane:
 
         self.app = app
         self.operations = _operations()
-        self.router = Router(self.operations)  # type: ignore[arg-type]
+        self.router: Router[ControlOperation] = Router(self.operations)
 
     def handle(self, exchange: Exchange) -> Reply:
         path = exchange.raw_path.removeprefix("/__sandbox") or "/"
@@ -106,10 +106,9 @@ class ControlPlane:
             exchange.headers.get("x-sandbox-admin-token", "").encode(), token.encode()
         ):
             raise Unauthorized("Invalid or missing X-Sandbox-Admin-Token")
-        operation, params = self.router.match(exchange.method, path)
-        if operation is None:
+        op, params = self.router.match(exchange.method, path)
+        if op is None:
             raise NotFound(f"Cannot {exchange.method} {exchange.url}")
-        op: ControlOperation = operation  # type: ignore[assignment]
         key = tenant = None
         bearer = exchange.bearer()
         if bearer is not None:

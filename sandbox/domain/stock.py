@@ -41,6 +41,17 @@ class StockLedger:
             return self.overrides[key]
         return max(0, sku.stock - self.reserved.get(key, 0))
 
+    def touches(self, product: Product) -> bool:
+        """Whether this tenant's figures for ``product`` differ from the catalog's."""
+        if self.all_zero:
+            return True
+        if not self.reserved and not self.overrides:
+            return False
+        return any(
+            (product.id, sku.sku_id) in self.reserved or (product.id, sku.sku_id) in self.overrides
+            for sku in product.skus
+        )
+
     def product_stock(self, product: Product) -> int:
         """The product-level ``stock`` figure, less this tenant's reservations on its SKUs."""
         if self.all_zero:

@@ -26,9 +26,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-from starlette.routing import Match, Route
+from starlette.routing import compile_path
 
 from sandbox.domain.tenant import Tenant
 from sandbox.errors import (
@@ -59,36 +59,42 @@ _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS"})
 CONTROL_BODY_LIMIT = 16 * 1024 * 1024
 
 
-class Router:
-    """Paths to operations by method. Static paths are one dict lookup; templated paths are
-    matched with Starlette's compiled patterns."""
+class Routed(Protocol):
+    """What the router needs of an operation (an API or a control-plane one)."""
 
-    def __init__(self, operations: Iterable[Operation]) -> None:
-        by_path: dict[str, dict[str, Operation]] = {}
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+
+Op = TypeVar("Op", bound=Routed)
+
+
+class Router(Generic[Op]):
+    """Paths to operations by method. Static paths are one dict lookup; templated paths are
+    matched with the patterns Starlette compiles for them (every parameter a string segment:
+    the pipeline parses ids itself, as NestJS's pipes do)."""
+
+    def __init__(self, operations: Iterable[Op]) -> None:
+        by_path: dict[str, dict[str, Op]] = {}
         for operation in operations:
             by_path.setdefault(operation.path, {})[operation.method] = operation
         self.static = {p: ops for p, ops in by_path.items() if "{" not in p}
-        self.dynamic = [
-            (Route(p, endpoint=_never, methods=None), ops) for p, ops in by_path.items() if "{" in p
-        ]
+        self.dynamic = [(compile_path(p)[0], ops) for p, ops in by_path.items() if "{" in p]
 
-    def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
+    def match(self, method: str, path: str) -> tuple[Op | None, dict[str, str]]:
+        """The operation for ``method`` on ``path`` (None: unknown route or method), and the
+        path's parameters."""
         ops = self.static.get(path)
-        params: dict[str, str] = {}
-        if ops is None:
-            scope = {"type": "http", "path": path, "root_path": "", "method": method}
-            for route, candidates in self.dynamic:
-                found, child = route.matches(scope)
-                if found is not Match.NONE:  # PARTIAL: the path matched, not the method
-                    ops, params = candidates, child["path_params"]
-                    break
-        if ops is None:
-            return None, params
-        return ops.get(method), params
-
-
-def _never(*_: Any) -> None:  # pragma: no cover - routes are only used for matching
-    raise AssertionError
+        if ops is not None:
+            return ops.get(method), {}
+        for pattern, candidates in self.dynamic:
+            found = pattern.match(path)
+            if found is not None:
+                return candidates.get(method), found.groupdict()
+        return None, {}
 
 
 class SandboxApp:

@@ -68,3 +68,20 @@ def test_non_numeric_product_id_is_400(client: TestClient) -> None:
     assert response.json() == error(
         400, "Validation failed (numeric string is expected)", "Bad Request"
     )
+
+
+def stock_of(client: TestClient, headers: dict[str, str] | None = None) -> tuple[int, int]:
+    data = client.get("/products/12345", headers=headers or {}).json()["data"]
+    return data["stock"], data["skus"][0]["stock"]
+
+
+def test_each_tenant_sees_its_own_stock_of_a_product(client: TestClient) -> None:
+    other = {"Authorization": f"Bearer {client.post('/__sandbox/keys').json()['data']['key']}"}
+    assert stock_of(client) == stock_of(client, other) == (200, 50)
+    order = {"items": [{"productId": "12345", "skuId": "s001", "quantity": 3}]}
+    assert client.post("/orders", json=order).status_code == 201
+    assert stock_of(client) == (197, 47)
+    assert stock_of(client, other) == (200, 50)  # tenants never see each other's reservations
+    client.post("/__sandbox/scenarios/out-of-stock/activate", headers=other)
+    assert stock_of(client, other) == (0, 0)
+    assert stock_of(client) == (197, 47)
