@@ -15,6 +15,7 @@ loop, so others are answered while it dawdles, and it is closed once the head ti
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import httptools
@@ -112,6 +113,24 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
+#: The uvicorn internals :meth:`BoundedHttpToolsProtocol.data_received` relies on (it mirrors
+#: uvicorn's own ``data_received``, tested with uvicorn 0.54).
+_INTERNALS = (
+    "_unset_keepalive_if_required",
+    "_should_upgrade",
+    "handle_websocket_upgrade",
+    "_unsupported_upgrade_warning",
+    "send_400_response",
+    "on_message_begin",
+    "on_headers_complete",
+)
+
+
+def limits_supported() -> bool:
+    """Whether this uvicorn still has the internals the bounded protocol builds on."""
+    return all(callable(getattr(HttpToolsProtocol, name, None)) for name in _INTERNALS)
+
+
 def protocol_class(head_limit: int, head_timeout: float) -> type[BoundedHttpToolsProtocol]:
     """:class:`BoundedHttpToolsProtocol` with these limits (uvicorn takes a class)."""
     attributes = {"head_limit": head_limit, "head_timeout": head_timeout}
@@ -121,9 +140,17 @@ def protocol_class(head_limit: int, head_timeout: float) -> type[BoundedHttpTool
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """The ``uvicorn.Config`` options every sandbox server uses (``host``, ``port`` and
     logging are the caller's)."""
+    if limits_supported():
+        http: Any = protocol_class(settings.header_limit, settings.header_timeout)
+    else:  # a uvicorn whose internals moved: serve unbounded rather than not at all
+        logging.getLogger("sandbox").warning(
+            "this uvicorn version lacks the internals the request-head limits need; "
+            "serving without them"
+        )
+        http = "httptools"
     return {
         "loop": "auto",
-        "http": protocol_class(settings.header_limit, settings.header_timeout),
+        "http": http,
         "lifespan": "off",
         "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_TIMEOUT,

@@ -111,3 +111,9 @@ def test_a_large_body_is_not_counted_as_head(server: ThreadedServer) -> None:
     )
     assert response.status_code == 400  # the DTO refuses "pad": a body check, not a 431
     assert "property pad should not exist" in response.text
+
+
+def test_this_uvicorn_has_the_internals_the_head_limits_build_on() -> None:
+    from sandbox.http.limits import limits_supported
+
+    assert limits_supported()
