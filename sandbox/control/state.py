@@ -11,30 +11,21 @@ state file it is a 409, since it is the server's configuration, not the request,
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
-
-from jsonschema import Draft202012Validator
 
 from sandbox.domain.tenant import Tenant
 from sandbox.errors import ApiError, BadRequest, Conflict
 from sandbox.http.shapes import INTEGER, STRING, const, obj, one_of, ref
-from sandbox.schemas import FORMATS, field_path, schema
+from sandbox.schemas import problems
 
 if TYPE_CHECKING:
     from sandbox.admin import ControlCall, ControlOperation
 
 
-@functools.cache
-def _user_validator() -> Draft202012Validator:
-    defs = schema("fixture")["$defs"]
-    return Draft202012Validator({"$ref": "#/$defs/user", "$defs": defs}, format_checker=FORMATS)
-
-
 def _check_user(document: Any) -> None:
-    errors = sorted(_user_validator().iter_errors(document), key=lambda e: list(map(str, e.path)))
-    if errors:
-        raise BadRequest([f"{field_path(e)}: {e.message}" for e in errors])
+    found = problems(document, "fixture", "user")
+    if found:
+        raise BadRequest(found)
 
 
 def get_state(call: ControlCall) -> dict[str, Any]:

@@ -52,18 +52,27 @@ def _registry() -> Registry:
 
 
 @functools.cache
-def validator(name: str) -> Draft202012Validator:
-    """The validator of ``<name>.schema.json`` beside this module, built once. (The schemas
-    themselves are checked against the meta-schema by the test suite, not at every start:
-    that check alone costs more than the rest of loading the default fixture.)"""
-    return Draft202012Validator(schema(name), format_checker=FORMATS, registry=_registry())
+def validator(name: str, definition: str | None = None) -> Draft202012Validator:
+    """The validator of ``<name>.schema.json`` beside this module (or of its
+    ``$defs/<definition>``), built once. (The schemas themselves are checked against the
+    meta-schema by the test suite, not at every start: that check alone costs more than the
+    rest of loading the default fixture.)"""
+    document = schema(name)
+    if definition is not None:
+        document = {"$ref": f"{document['$id']}#/$defs/{definition}"}
+    return Draft202012Validator(document, format_checker=FORMATS, registry=_registry())
 
 
-def problems(instance: Any, name: str) -> list[str]:
-    """Every violation of schema ``name`` by ``instance``, as ``field: reason`` sentences,
-    in document order. Empty when the instance is valid."""
-    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(map(str, e.path)))
-    return [f"{field_path(error)}: {error.message}" for error in errors]
+def problems(
+    instance: Any, name: str, definition: str | None = None, *, prefix: str = ""
+) -> list[str]:
+    """Every violation of schema ``name`` (or of its ``$defs/<definition>``) by
+    ``instance``, as ``field: reason`` sentences in document order, each field under
+    ``prefix``. Empty when the instance is valid."""
+    errors = sorted(
+        validator(name, definition).iter_errors(instance), key=lambda e: list(map(str, e.path))
+    )
+    return [f"{field_path(error, prefix)}: {error.message}" for error in errors]
 
 
 #: Above this many items, :func:`bulk_problems` checks them with a compiled validator.
@@ -86,16 +95,9 @@ def bulk_problems(items: list[Any], name: str, definition: str, prefix: str) -> 
         check(items)
     except fastjsonschema.JsonSchemaValueException as exc:
         index = int(exc.path[1]) if len(exc.path) > 1 and str(exc.path[1]).isdigit() else 0
-        item_validator = Draft202012Validator(
-            {"$ref": f"{schema(name)['$id']}#/$defs/{definition}"},
-            format_checker=FORMATS,
-            registry=_registry(),
-        )
-        return [
-            f"{prefix}[{index}]{'.' if error.absolute_path else ''}{field_path(error)}: "
-            f"{error.message}"
-            for error in item_validator.iter_errors(items[index])
-        ] or [f"{prefix}[{index}]: {exc.message}"]
+        where = f"{prefix}[{index}]"
+        found = problems(items[index], name, definition, prefix=where)
+        return found or [f"{where}: {exc.message}"]
     return []
 
 
@@ -108,9 +110,10 @@ def _compiled(name: str, definition: str) -> Any:
     return fastjsonschema.compile(document, formats={"cents": _is_cents})
 
 
-def field_path(error: ValidationError) -> str:
-    """``users[0].wallet.balance`` for an error at that place; ``(root)`` at the top."""
-    text = ""
+def field_path(error: ValidationError, prefix: str = "") -> str:
+    """``users[0].wallet.balance`` for an error at that place (after ``prefix``, if any);
+    ``(root)`` at the top."""
+    text = prefix
     for part in error.absolute_path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(root)"
