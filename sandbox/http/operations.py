@@ -8,7 +8,7 @@ contract and the behaviour are one source.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -83,14 +83,27 @@ ID_STRING_OR_INTEGER: dict[str, Any] = {
 }
 
 
-def page_of(items: list[Any], query: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"items", "total", "page", "limit"}`` for one page of ``items``."""
+def page_of(
+    items: list[Any], query: Mapping[str, Any], view: Callable[[Any], Any] | None = None
+) -> dict[str, Any]:
+    """``{"items", "total", "page", "limit"}`` for one page of ``items``, each rendered by
+    ``view`` when given (only the page's items are rendered)."""
     page = query.get("page", 1)
     limit = query.get("limit", 20)
     start = (page - 1) * limit
+    chosen = items[start : start + limit]
     return {
-        "items": items[start : start + limit],
+        "items": chosen if view is None else [view(item) for item in chosen],
         "total": len(items),
         "page": page,
         "limit": limit,
     }
+
+
+def page_by_status(
+    items: Iterable[Any], query: Mapping[str, Any], view: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """One page of the ``items`` whose ``status`` is the query's (all without one), each
+    rendered by ``view``: only the page's items are rendered."""
+    status = query.get("status")
+    return page_of([i for i in items if status is None or i.status == status], query, view)

@@ -13,7 +13,7 @@ from sandbox.domain.orders import (
     create_order,
     get_order,
 )
-from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_of
+from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_by_status
 from sandbox.http.routes.cart import LINE_PROPERTIES
 from sandbox.http.shapes import (
     INTEGER,
@@ -90,13 +90,7 @@ def place_order(call: Call) -> dict[str, Any]:
 
 
 def list_orders(call: Call) -> dict[str, Any]:
-    status = call.query.get("status")
-    chosen = [
-        order_summary(o)
-        for o in call.tenant.orders.values()
-        if status is None or o.status == status
-    ]
-    return page_of(chosen, call.query)
+    return page_by_status(call.tenant.orders.values(), call.query, order_summary)
 
 
 def get_order_detail(call: Call) -> dict[str, Any]:

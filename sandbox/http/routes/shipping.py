@@ -13,7 +13,7 @@ from sandbox.domain.shipping import (
     create_shipping_order,
     get_shipping_order,
 )
-from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_of
+from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_by_status
 from sandbox.http.routes.logistics import COUNTRY
 from sandbox.http.shapes import (
     INTEGER,
@@ -106,13 +106,7 @@ def create(call: Call) -> dict[str, Any]:
 
 
 def list_shipping_orders(call: Call) -> dict[str, Any]:
-    status = call.query.get("status")
-    chosen = [
-        shipping_summary(o)
-        for o in call.tenant.shipping.values()
-        if status is None or o.status == status
-    ]
-    return page_of(chosen, call.query)
+    return page_by_status(call.tenant.shipping.values(), call.query, shipping_summary)
 
 
 def get_detail(call: Call) -> dict[str, Any]:

@@ -76,8 +76,8 @@ def transaction_view(transaction: Transaction) -> dict[str, Any]:
 def list_transactions(call: Call) -> dict[str, Any]:
     kind = call.query.get("type")
     newest_first = reversed(call.tenant.wallet.transactions)
-    chosen = [transaction_view(t) for t in newest_first if kind is None or t.type == kind]
-    return page_of(chosen, call.query)
+    chosen = [t for t in newest_first if kind is None or t.type == kind]
+    return page_of(chosen, call.query, transaction_view)
 
 
 # -- addresses ------------------------------------------------------------------------

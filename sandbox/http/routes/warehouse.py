@@ -6,7 +6,14 @@ from typing import Any
 
 from sandbox.clock import isoformat
 from sandbox.domain.warehouse import PACKAGE_STATUSES, Package
-from sandbox.http.operations import PAGINATION, Call, Operation, body_schema, page_of
+from sandbox.http.operations import (
+    PAGINATION,
+    Call,
+    Operation,
+    body_schema,
+    page_by_status,
+    page_of,
+)
 from sandbox.http.shapes import INTEGER, STRING, TIMESTAMP, URL, array, enum, obj, page
 
 
@@ -24,13 +31,8 @@ def package_view(call: Call, package: Package) -> dict[str, Any]:
 
 
 def list_packages(call: Call) -> dict[str, Any]:
-    status = call.query.get("status")
-    chosen = [
-        package_view(call, p)
-        for p in call.tenant.warehouse.packages.values()
-        if status is None or p.status == status
-    ]
-    return page_of(chosen, call.query)
+    packages = call.tenant.warehouse.packages.values()
+    return page_by_status(packages, call.query, lambda p: package_view(call, p))
 
 
 def package_stats(call: Call) -> dict[str, int]:
@@ -38,7 +40,7 @@ def package_stats(call: Call) -> dict[str, int]:
 
 
 def shippable_packages(call: Call) -> dict[str, Any]:
-    return page_of([package_view(call, p) for p in call.tenant.warehouse.shippable()], call.query)
+    return page_of(call.tenant.warehouse.shippable(), call.query, lambda p: package_view(call, p))
 
 
 def get_package(call: Call) -> dict[str, Any]:
