@@ -19,7 +19,7 @@ import orjson
 from sandbox.domain.tenant import Tenant
 from sandbox.errors import BadRequest, NotFound, Unauthorized
 from sandbox.http.exchange import Exchange, Reply
-from sandbox.http.validation import validate
+from sandbox.http.validation import coerce_query, validate
 from sandbox.store import ApiKey
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class ControlCall:
     tenant: Tenant | None
     params: dict[str, str]
     body: dict[str, Any]
-    query: dict[str, str | list[str]] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)  # validated against the op's query
     raw: bytes = b""
     content_type: str = ""
     document: Any = None  # the JSON body as sent, for handlers that check it themselves
@@ -119,7 +119,12 @@ class ControlPlane:
         content_type = exchange.headers.get("content-type", "")
         document = None if "yaml" in content_type else _json(exchange)
         body = validate(op.body, document) if op.body is not None else {}
-        call = ControlCall(self.app, key, tenant, params, body, exchange.query(), exchange.body,
+        query = (
+            validate(op.query, coerce_query(op.query, exchange.query()))
+            if op.query is not None
+            else {}
+        )
+        call = ControlCall(self.app, key, tenant, params, body, query, exchange.body,
                            content_type, document)  # fmt: skip
         return Reply.data(op.status, op.handler(call))
 

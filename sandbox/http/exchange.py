@@ -96,16 +96,7 @@ class Exchange:
         return token.strip() or None if scheme.lower() == "bearer" else None
 
     def query(self) -> dict[str, str | list[str]]:
-        query: dict[str, str | list[str]] = {}
-        for name, value in parse_qsl(self.query_string, keep_blank_values=True):
-            if name in query:
-                previous = query[name]
-                query[name] = (
-                    [*previous, value] if isinstance(previous, list) else [previous, value]
-                )
-            else:
-                query[name] = value
-        return query
+        return parse_query(self.query_string)
 
     async def read_body(self, receive: Any, limit: int) -> None:
         """Read the body as Express's body-parser does: over ``limit`` bytes is a 413, and
@@ -141,3 +132,15 @@ class Exchange:
     def json(self) -> Any:
         """The parsed JSON body, or ``None`` when there is none (or it is not JSON)."""
         return self._json
+
+
+def parse_query(text: str) -> dict[str, str | list[str]]:
+    """A query string as Express's parser gives it: a repeated name becomes a list."""
+    query: dict[str, str | list[str]] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        previous = query.get(name)
+        if previous is None:
+            query[name] = value
+        else:
+            query[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+    return query

@@ -18,11 +18,11 @@ from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl
 
 import orjson
 
 from sandbox.clock import isoformat
+from sandbox.http.exchange import parse_query
 
 #: Entries kept per tenant (and for anonymous requests) by default.
 JOURNAL_SIZE = 1000
@@ -48,7 +48,7 @@ class Entry(NamedTuple):
             "requestId": self.request_id,
             "method": self.method,
             "path": self.path,
-            "query": _query(self.query_string),
+            "query": parse_query(self.query_string),
             "key": self.key,
             "body": _body(self.body),
             "status": self.status,
@@ -128,17 +128,6 @@ class Journal:
 def truncated(body: bytes) -> bytes:
     """The first :data:`BODY_LIMIT` bytes of ``body`` and a marker naming its whole size."""
     return body[:BODY_LIMIT] + f"\u2026 [truncated: {len(body)} bytes]".encode()
-
-
-def _query(text: str) -> dict[str, str | list[str]]:
-    query: dict[str, str | list[str]] = {}
-    for name, value in parse_qsl(text, keep_blank_values=True):
-        previous = query.get(name)
-        if previous is None:
-            query[name] = value
-        else:
-            query[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
-    return query
 
 
 def _body(raw: bytes) -> Any:
