@@ -57,24 +57,22 @@ def _view(call: ControlCall, name: str, changed: bool) -> dict[str, Any]:
     }
 
 
-def activate(call: ControlCall) -> dict[str, Any]:
+def _switch(call: ControlCall, on: bool) -> dict[str, Any]:
     name = call.params["name"]
     engine = call.app.scenarios
     scenario = engine.lookup(name, call.user_id)
-    changed = engine.activate(name, call.user_id)
+    changed = (engine.activate if on else engine.deactivate)(name, call.user_id)
     if changed:
         _forget_windows(call, scenario)
     return _view(call, name, changed)
+
+
+def activate(call: ControlCall) -> dict[str, Any]:
+    return _switch(call, on=True)
 
 
 def deactivate(call: ControlCall) -> dict[str, Any]:
-    name = call.params["name"]
-    engine = call.app.scenarios
-    scenario = engine.lookup(name, call.user_id)
-    changed = engine.deactivate(name, call.user_id)
-    if changed:
-        _forget_windows(call, scenario)
-    return _view(call, name, changed)
+    return _switch(call, on=False)
 
 
 def post_scenario(call: ControlCall) -> dict[str, Any]:
