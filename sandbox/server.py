@@ -19,6 +19,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from sandbox.settings import Settings
 if TYPE_CHECKING:
     import uvicorn
 
-__all__ = ["ServerError", "ThreadedServer"]
+__all__ = ["ServerError", "ThreadedServer", "wait_until_healthy"]
 
 #: The loggers whose error records, emitted from the server thread, are errors of the server:
 #: uvicorn's (a failed bind is logged, then ``sys.exit(1)``) and the app's (an unhandled
@@ -185,19 +186,10 @@ class ThreadedServer:
                 return
 
     def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        health = f"{self.url}/__sandbox/health"
-        while True:
-            self.check()
-            try:
-                with urllib.request.urlopen(health, timeout=1.0) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise ServerError(f"{health} did not answer within {self.startup_timeout}s")
-            time.sleep(0.01)
+        try:
+            wait_until_healthy(self.url, self.startup_timeout, check=self.check, interval=0.01)
+        except TimeoutError as exc:
+            raise ServerError(str(exc)) from None
 
     def _shutdown(self) -> None:
         if self._server is not None:
@@ -227,3 +219,30 @@ class _ThreadErrorHandler(logging.Handler):
             self.server.record(record.msg)
         else:
             self.server.record(ServerError(record.getMessage()))
+
+
+def wait_until_healthy(
+    url: str,
+    timeout: float = 30.0,
+    *,
+    check: Callable[[], None] | None = None,
+    interval: float = 0.05,
+) -> None:
+    """Poll ``{url}/__sandbox/health`` until it answers 200, for at most ``timeout`` seconds
+    (:class:`TimeoutError` then); ``check`` runs before each try and may raise to give up."""
+    deadline = time.monotonic() + timeout
+    health = f"{url.rstrip('/')}/__sandbox/health"
+    last: object = None
+    while True:
+        if check is not None:
+            check()
+        try:
+            with urllib.request.urlopen(health, timeout=2.0) as response:
+                if response.status == 200:
+                    return
+                last = f"status {response.status}"
+        except (urllib.error.URLError, OSError) as exc:
+            last = exc
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{health} did not answer within {timeout}s (last: {last})")
+        time.sleep(interval)

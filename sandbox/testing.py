@@ -14,9 +14,6 @@ user alone (SPEC §6). A control request that fails raises :class:`SandboxContro
 from __future__ import annotations
 
 import os
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from decimal import Decimal
 from types import TracebackType
@@ -24,6 +21,8 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
+
+from sandbox.server import wait_until_healthy
 
 __all__ = [
     "ADMIN_TOKEN_HEADER",
@@ -36,7 +35,6 @@ __all__ = [
 ]
 
 ADMIN_TOKEN_HEADER = "X-Sandbox-Admin-Token"
-HEALTH_PATH = "/__sandbox/health"
 
 
 class SandboxControlError(Exception):
@@ -79,24 +77,6 @@ class ExternalServer:
         ``timeout`` seconds (a container may still be starting)."""
         wait_until_healthy(self.url, timeout)
         return self
-
-
-def wait_until_healthy(url: str, timeout: float = 30.0) -> None:
-    """Poll ``{url}/__sandbox/health`` until it answers 200, for at most ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    health = f"{url.rstrip('/')}{HEALTH_PATH}"
-    last: object = None
-    while True:
-        try:
-            with urllib.request.urlopen(health, timeout=2.0) as response:
-                if response.status == 200:
-                    return
-                last = f"status {response.status}"
-        except (urllib.error.URLError, OSError) as exc:
-            last = exc
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{health} did not answer within {timeout}s (last: {last})")
-        time.sleep(0.05)
 
 
 def admin_token_from_env() -> str | None:
