@@ -10,12 +10,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from sandbox.server import wait_until_healthy
 
 #: Seconds a starting sandbox may take to answer health, and a stopping one to exit.
 START_TIMEOUT = 30.0
@@ -47,22 +46,15 @@ class ServeProcess:
 
     def wait_healthy(self, timeout: float = START_TIMEOUT) -> None:
         """Return once ``/__sandbox/health`` answers 200; fail if the process ends first."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                output, _ = self.process.communicate()
-                raise AssertionError(
-                    f"sandbox serve exited with {self.process.returncode}:\n{output}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/__sandbox/health", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{self.url} was not healthy within {timeout}s")
-            time.sleep(0.05)
+        try:
+            wait_until_healthy(self.url, timeout, check=self._alive)
+        except TimeoutError as exc:
+            raise AssertionError(str(exc)) from None
+
+    def _alive(self) -> None:
+        if self.process.poll() is not None:
+            output, _ = self.process.communicate()
+            raise AssertionError(f"sandbox serve exited with {self.process.returncode}:\n{output}")
 
     def terminate(self, timeout: float = STOP_TIMEOUT) -> int:
         """SIGTERM, then wait up to ``timeout`` seconds; returns the exit code, or kills the

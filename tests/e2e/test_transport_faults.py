@@ -4,7 +4,6 @@ reset connection, a close without a response, a truncated, malformed or dribbled
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.e2e.process import free_port, serve
 
 FAULTS = """\
 name: broken-network
@@ -28,43 +29,16 @@ rules:
 KEY = {"Authorization": "Bearer sk-sandbox-full"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     scenario = tmp_path_factory.mktemp("scenarios") / "broken.yaml"
     scenario.write_text(FAULTS)
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "serve", "--port", str(port),
-         "--scenario", str(scenario), "--scenario", "qc-failed"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "SANDBOX_ADMIN_TOKEN": ""},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{url}/__sandbox/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(process.stderr.read().decode() if process.stderr else "no server")
-        time.sleep(0.05)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    assert process.stderr is not None
-    errors = process.stderr.read().decode()
-    process.stderr.close()
-    assert "Traceback" not in errors, errors
+    args = ["--port", str(port), "--scenario", str(scenario), "--scenario", "qc-failed"]
+    with serve(port, args) as served:
+        yield served.url
+        assert served.terminate() == 0
+    assert "Traceback" not in served.output, served.output
 
 
 def raw_exchange(url: str, fault: str) -> tuple[bytes, BaseException | None]:
