@@ -78,13 +78,6 @@ class PayloadTooLarge(ApiError):
     default_message = "request entity too large"
 
 
-class UnsupportedMediaType(ApiError):
-    """415: a body that is not JSON."""
-
-    status_code = 415
-    default_message = "Unsupported Media Type"
-
-
 class TooManyRequests(ApiError):
     """429: the key's rate-limit window is used up."""
 

@@ -9,7 +9,7 @@ contract and the behaviour are one source.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +53,6 @@ class Operation:
     #: Statuses the handler's domain can answer (404, 409) beyond the pipeline's own
     #: 400, 401, 403, 413 and 429, which every operation can answer.
     errors: tuple[int, ...] = ()
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 def body_schema(properties: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
