@@ -45,7 +45,7 @@ def build_document() -> bytes:
     """The same document, built from the default fixture with the sandbox's own renderer."""
     from sandbox.fixtures import load_fixture
     from sandbox.http.responses import data_body
-    from sandbox.http.routes.views import product_view
+    from sandbox.http.views import product_view
     from sandbox.store import Store
 
     store = Store(load_fixture())

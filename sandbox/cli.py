@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sandbox import __version__
-from sandbox.settings import Settings
+from sandbox.settings import Settings, parse_origins
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--scenario", action="append", dest="scenarios", metavar="NAME|PATH",
                        help="activate a bundled scenario or a scenario file sandbox-wide "
                             "(repeatable; SANDBOX_SCENARIOS, comma-separated)")  # fmt: skip
+    serve.add_argument("--cors-origins", type=parse_origins, metavar="ORIGINS",
+                       help="let browsers on these origins call the sandbox: a comma-separated "
+                            "list, or * (SANDBOX_CORS_ORIGINS; default: off)")  # fmt: skip
 
     validate = commands.add_parser("validate", help="check fixture and scenario files")
     validate.add_argument("paths", nargs="+", type=Path)
@@ -73,6 +76,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "state_file": args.state_file,
         "access_log": args.access_log,
         "scenarios": tuple(args.scenarios) if args.scenarios else None,
+        "cors_origins": args.cors_origins,
     }
     return dataclasses.replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
@@ -186,7 +190,6 @@ def print_openapi() -> int:
     import json
 
     from sandbox.http.app import create_app
-    from sandbox.openapi import build_document
 
-    print(json.dumps(build_document(create_app()), indent=2, ensure_ascii=False))
+    print(json.dumps(create_app().document(), indent=2, ensure_ascii=False))
     return 0

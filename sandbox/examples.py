@@ -12,15 +12,15 @@ replays them to check that the file has not drifted and validates each against i
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-#: Where the captured examples live, beside the JSON Schemas.
-FILE_NAME = "examples.json"
+import httpx
+
+from sandbox.http.app import create_app
+from sandbox.openapi import EXAMPLES_FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +101,6 @@ def capture(examples: tuple[Example, ...] = REFERENCE) -> dict[str, dict[str, An
 
 
 async def _capture(examples: tuple[Example, ...]) -> dict[str, dict[str, Any]]:
-    import httpx
-
-    from sandbox.http.app import create_app
-
     captured: dict[str, dict[str, Any]] = {}
     for example in examples:
         app: Any = create_app()  # an ASGI callable; httpx types its own protocol
@@ -128,17 +124,9 @@ async def _capture(examples: tuple[Example, ...]) -> dict[str, dict[str, Any]]:
     return captured
 
 
-@functools.cache
-def reference_examples() -> dict[str, dict[str, Any]]:
-    """The captured examples as stored in ``schemas/examples.json``."""
-    text = resources.files("sandbox.schemas").joinpath(FILE_NAME).read_text("utf-8")
-    stored: dict[str, dict[str, Any]] = json.loads(text)
-    return stored
-
-
 def write(path: Path | None = None) -> Path:
     """Capture the examples and store them (default: beside the package's JSON Schemas)."""
-    target = path or Path(__file__).parent / "schemas" / FILE_NAME
+    target = path or Path(__file__).parent / "schemas" / EXAMPLES_FILE
     target.write_text(json.dumps(capture(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     return target
 

@@ -1,4 +1,4 @@
-"""Fixture files: YAML (or JSON) -> JSON Schema check -> :class:`Fixture`.
+"""Fixture files: YAML (or JSON) -> JSON Schema check -> a :class:`Fixture` value.
 
 A bad file is refused with :class:`FixtureError`, whose message names the file, the field and
 the reason, e.g. ``fixtures/x.yaml: users[0].wallet.balance: 'abc' is not valid ...``.
@@ -7,8 +7,6 @@ the reason, e.g. ``fixtures/x.yaml: users[0].wallet.balance: 'abc' is not valid 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,9 @@ import orjson
 import yaml
 
 from sandbox.clock import parse_iso
-from sandbox.domain.catalog import Catalog, GeneratedRange
+from sandbox.domain.access import ApiKey, RateLimit
+from sandbox.domain.catalog import GeneratedRange
+from sandbox.domain.fixture import Fixture
 from sandbox.domain.freight import Logistics
 from sandbox.schemas import BULK, bulk_problems, problems
 
@@ -26,39 +26,6 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class FixtureError(ValueError):
     """A fixture or scenario file that cannot be used, with its path, field and reason."""
-
-
-@dataclass(frozen=True, slots=True)
-class KeySpec:
-    key: str
-    user_id: int
-    scopes: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    limit: int = 1000
-    window_seconds: int = 60
-
-
-@dataclass(frozen=True)
-class Fixture:
-    """A loaded, validated fixture. Read-only: stores build tenants from it, never change it."""
-
-    source: str
-    start: datetime
-    frozen: bool
-    rate_limit: RateLimit
-    keys: tuple[KeySpec, ...]
-    users: dict[int, dict[str, Any]]
-    mint_from: int
-    products: dict[int, dict[str, Any]]  # product documents by id, built on first read
-    generated: GeneratedRange | None
-    refused_offers: frozenset[str] = frozenset()
-    logistics: Logistics = field(default_factory=lambda: Logistics([], []))
-
-    def catalog(self) -> Catalog:
-        return Catalog(self.products, self.generated)
 
 
 def default_fixture_path() -> Path:
@@ -88,15 +55,18 @@ def parse_document(text: bytes | str, *, source: str, json: bool = False) -> Any
 
 def load_fixture(path: str | Path | None = None) -> Fixture:
     """Load and check a fixture file; the bundled default when ``path`` is None."""
-    path = Path(path) if path is not None else default_fixture_path()
-    return _load_fixture(str(path.resolve()))
+    if path is None:
+        return _bundled_fixture()
+    path = Path(path).resolve()
+    return build_fixture(read_document(path), source=str(path))
 
 
-@functools.lru_cache(maxsize=8)
-def _load_fixture(path: str) -> Fixture:
-    # Fixtures are read-only once built, so loading one path twice (every test app, every
-    # reset) shares the one build.
-    return build_fixture(read_document(path), source=path)
+@functools.cache
+def _bundled_fixture() -> Fixture:
+    # The package's own file never changes while it runs, and a Fixture is read-only, so every
+    # app and reset of a process shares one build of it.
+    path = default_fixture_path().resolve()
+    return build_fixture(read_document(path), source=str(path))
 
 
 def build_fixture(document: Any, *, source: str = "<fixture>") -> Fixture:
@@ -114,7 +84,7 @@ def build_fixture(document: Any, *, source: str = "<fixture>") -> Fixture:
     if found:
         raise FixtureError("\n".join(f"{source}: {problem}" for problem in found))
     users = {int(u["id"]): u for u in document["users"]}
-    keys = tuple(KeySpec(k["key"], k["userId"], tuple(k["scopes"])) for k in document["keys"])
+    keys = tuple(ApiKey(k["key"], k["userId"], tuple(k["scopes"])) for k in document["keys"])
     for spec in keys:
         if spec.user_id not in users:
             raise FixtureError(f"{source}: keys: key {spec.key} names unknown user {spec.user_id}")

@@ -13,20 +13,24 @@ Schemas of the state and scenario documents are embedded under ``components/sche
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from sandbox import __version__
 from sandbox.errors import reason_phrase
-from sandbox.examples import reference_examples
 from sandbox.http.shapes import ERROR, INTEGER, STRING
 from sandbox.schemas import schema
 
 if TYPE_CHECKING:
-    from sandbox.admin import ControlOperation
-    from sandbox.http.app import SandboxApp
+    from sandbox.control.operation import ControlOperation
     from sandbox.http.operations import Operation
+
+#: Where the captured examples live, beside the JSON Schemas (``python -m sandbox.examples``).
+EXAMPLES_FILE = "examples.json"
 
 _PARAM = re.compile(r"{(\w+)}")
 _API_ERRORS = (400, 401, 403, 413, 429)
@@ -50,15 +54,18 @@ RATE_HEADERS = {
 }
 
 
-def build_document(app: SandboxApp) -> dict[str, Any]:
-    """The whole document for ``app``'s operations and control plane."""
+def build_document(
+    operations: Iterable[Operation], control: Iterable[ControlOperation]
+) -> dict[str, Any]:
+    """The whole document of the API's ``operations`` and the ``control`` plane's."""
+    operations = tuple(operations)
     paths: dict[str, dict[str, Any]] = {}
-    for operation in app.operations:
+    for operation in operations:
         paths.setdefault(operation.path, {})[operation.method.lower()] = api_operation(operation)
     _add_links(paths)
-    for control in app.control.operations:
-        path = "/__sandbox" + control.path
-        paths.setdefault(path, {})[control.method.lower()] = control_operation(control)
+    for each in control:
+        path = "/__sandbox" + each.path
+        paths.setdefault(path, {})[each.method.lower()] = control_operation(each)
     paths["/__sandbox/health"] = {"get": health_operation()}
     paths["/openapi.json"] = {"get": {
         "operationId": "openapi",
@@ -79,7 +86,7 @@ def build_document(app: SandboxApp) -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/v1"}, {"url": "/"}],
-        "tags": [{"name": tag} for tag in _tags(app.operations)] + [{"name": "control"}],
+        "tags": [{"name": tag} for tag in _tags(operations)] + [{"name": "control"}],
         "paths": paths,
         "components": {
             "securitySchemes": {
@@ -298,3 +305,11 @@ def _headers(rate_limited: bool) -> dict[str, Any]:
 
 def _tags(operations: Iterable[Operation]) -> list[str]:
     return list(dict.fromkeys(op.handler.__module__.rsplit(".", 1)[-1] for op in operations))
+
+
+@functools.cache
+def reference_examples() -> dict[str, dict[str, Any]]:
+    """The captured examples as stored in ``schemas/examples.json``."""
+    text = resources.files("sandbox.schemas").joinpath(EXAMPLES_FILE).read_text("utf-8")
+    stored: dict[str, dict[str, Any]] = json.loads(text)
+    return stored

@@ -17,8 +17,9 @@ from typing import Any
 import orjson
 
 from sandbox.clock import isoformat
-from sandbox.errors import ApiError
-from sandbox.store import Store, state_problems
+from sandbox.errors import ApiError, BadRequest
+from sandbox.schemas import problems
+from sandbox.store import Store
 
 KIND = "commerce-api-sandbox/state"
 VERSION = 1
@@ -26,6 +27,43 @@ VERSION = 1
 
 class StateFileError(ValueError):
     """A state file that cannot be loaded, with its path and the reason."""
+
+
+class InvalidState(BadRequest):
+    """400: a state document that does not match the state schema or contradicts itself."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems)
+
+
+def state_problems(state: Any) -> list[str]:
+    """Every reason ``state`` cannot be restored, as ``field: reason``; empty when it can."""
+    found = problems(state, "state")
+    if found:
+        return found
+    users = {u["id"] for u in state["users"]}
+    found += [
+        f"keys[{i}].userId: user {k['userId']} is not in users"
+        for i, k in enumerate(state["keys"])
+        if k["userId"] not in users
+    ]
+    found += [
+        f"mints[{i}].userId: user {m['userId']} is not in users"
+        for i, m in enumerate(state.get("mints", []))
+        if m["userId"] not in users
+    ]
+    if len(users) != len(state["users"]):
+        found.append("users: two users have the same id")
+    return found
+
+
+def check_state(state: Any) -> dict[str, Any]:
+    """``state`` when it can be restored; :class:`InvalidState` naming every problem else."""
+    found = state_problems(state)
+    if found:
+        raise InvalidState(found)
+    checked: dict[str, Any] = state
+    return checked
 
 
 def save_state(store: Store, path: Path) -> str:
@@ -83,7 +121,7 @@ def read_state(path: Path) -> dict[str, Any]:
 
 def load_state(store: Store, path: Path) -> None:
     """Replace the store's state with the file's; :class:`StateFileError` when it cannot."""
-    state = read_state(path)
+    state = read_state(path)  # checked
     try:
         store.restore(state)
     except (ApiError, KeyError, ValueError, TypeError, ArithmeticError) as exc:

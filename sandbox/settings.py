@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sandbox.journal import JOURNAL_SIZE
+
 #: Express's body-parser default, which NestJS uses: 100 kb.
 BODY_LIMIT = 100 * 1024
 
@@ -15,9 +17,6 @@ HEADER_LIMIT = 16 * 1024
 
 #: Seconds a client may take to send a whole request head (then 408 and close; Node waits 60).
 HEADER_TIMEOUT = 10.0
-
-#: Request-journal entries kept per tenant (a ring buffer: older entries fall off).
-JOURNAL_SIZE = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +33,8 @@ class Settings:
     journal_size: int = JOURNAL_SIZE
     header_limit: int = HEADER_LIMIT
     header_timeout: float = HEADER_TIMEOUT
+    #: Origins a browser may call the sandbox from (CORS); empty: off, as on the real API.
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +50,7 @@ class Settings:
         fixtures, state = get("FIXTURES"), get("STATE_FILE")
         scenarios = get("SCENARIOS")
         journal = get("JOURNAL_SIZE")
+        cors = get("CORS_ORIGINS")
         return cls(
             host=get("HOST") or defaults.host,
             port=int(port) if port else defaults.port,
@@ -61,4 +63,10 @@ class Settings:
             else (),
             access_log=(get("ACCESS_LOG") or "").lower() in ("1", "true", "yes", "on"),
             journal_size=int(journal) if journal else defaults.journal_size,
+            cors_origins=parse_origins(cors) if cors else (),
         )
+
+
+def parse_origins(value: str) -> tuple[str, ...]:
+    """``--cors-origins`` / ``SANDBOX_CORS_ORIGINS``: a comma-separated list, or ``*``."""
+    return tuple(origin.strip().rstrip("/") for origin in value.split(",") if origin.strip())

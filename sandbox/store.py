@@ -1,67 +1,30 @@
-"""The store: the one owner of all state.
+"""The store: keys, tenants and the shared catalog.
 
 It holds the shared catalog (the fixture's products, the generated range and 1688 imports),
-the API keys, and one :class:`~sandbox.domain.tenant.Tenant` per user. Everything can be
-reset to the fixture (whole, or one tenant), exported and restored. Tenants are built from
-the fixture's plain dicts, so a reset or a mint is a handful of object constructions.
+the API keys, and one :class:`~sandbox.domain.tenant.Tenant` per user. It can be reset to the
+fixture (whole, or one tenant), export its state and restore a checked one. Tenants are built
+from the fixture's plain dicts, so a reset or a mint is a handful of object constructions.
+
+The store is one of the pieces :class:`sandbox.backend.Backend` owns; callers go through the
+backend, whose verbs also reset what the other pieces keep about a tenant.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sandbox.domain.catalog import Catalog, Product
+from sandbox.domain.access import SCOPES, ApiKey
+from sandbox.domain.catalog import Catalog
+from sandbox.domain.fixture import Fixture
+from sandbox.domain.imports import offer_product
+from sandbox.domain.product import Product
 from sandbox.domain.tenant import Tenant
-from sandbox.errors import BadRequest, Unauthorized
-from sandbox.fixtures import Fixture
+from sandbox.errors import Conflict, NotFound, Unauthorized
 from sandbox.money import money
-from sandbox.schemas import problems
-
-ALL_SCOPES: tuple[str, ...] = (
-    "products:read", "cart:read", "cart:write", "orders:read", "orders:write",
-    "logistics:read", "shipping:read", "shipping:write", "warehouse:read", "profile:read",
-    "profile:write", "wallet:read", "favorites:read", "favorites:write", "coupons:read",
-    "coupons:write",
-)  # fmt: skip
-
-
-class InvalidState(BadRequest):
-    """400: a state document that does not match the state schema or contradicts itself."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(problems)
-
-
-def state_problems(state: Any) -> list[str]:
-    """Every reason ``state`` cannot be restored, as ``field: reason``; empty when it can."""
-    found = problems(state, "state")
-    if found:
-        return found
-    users = {u["id"] for u in state["users"]}
-    found += [
-        f"keys[{i}].userId: user {k['userId']} is not in users"
-        for i, k in enumerate(state["keys"])
-        if k["userId"] not in users
-    ]
-    found += [
-        f"mints[{i}].userId: user {m['userId']} is not in users"
-        for i, m in enumerate(state.get("mints", []))
-        if m["userId"] not in users
-    ]
-    if len(users) != len(state["users"]):
-        found.append("users: two users have the same id")
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKey:
-    key: str
-    user_id: int
-    scopes: tuple[str, ...]
-    minted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +32,18 @@ class Mint:
     """How a minted tenant was made, so that resetting it makes it again the same way."""
 
     balance: Decimal | None = None
+
+
+class UnknownKey(NotFound):
+    """404: a control request names a key the sandbox does not know."""
+
+    default_message = "Unknown API key"
+
+
+class NotRetirable(Conflict):
+    """409: the fixture's own keys cannot be retired."""
+
+    default_message = "A fixture key cannot be retired"
 
 
 class Store:
@@ -81,6 +56,7 @@ class Store:
         self.tenants: dict[int, Tenant] = {}
         self.mints: dict[int, Mint] = {}
         self.imported: dict[int, Product] = {}
+        self.next_user_id = 0
         self.reset()
 
     # -- keys and tenants -------------------------------------------------------------
@@ -94,19 +70,44 @@ class Store:
     def tenant(self, user_id: int) -> Tenant:
         return self.tenants[user_id]
 
+    def each(self, user_id: int | None = None) -> Iterator[Tenant]:
+        """One tenant (``user_id``), or every tenant when it is None."""
+        if user_id is None:
+            yield from list(self.tenants.values())
+        else:
+            yield self.tenants[user_id]
+
+    def keys_of(self, user_id: int) -> list[ApiKey]:
+        return [key for key in self.keys.values() if key.user_id == user_id]
+
     def mint(self, scopes: tuple[str, ...] | None = None, balance: Decimal | None = None) -> ApiKey:
         """A new user holding a copy of the fixture's template story, and a key for it."""
-        user_id = max(self.tenants) + 1
+        user_id = self.next_user_id
+        self.next_user_id += 1
         self.mints[user_id] = Mint(money(balance) if balance is not None else None)
         self.tenants[user_id] = self._build_tenant(user_id)
         key = ApiKey(
             key=f"sk-sandbox-{user_id}-{secrets.token_hex(8)}",
             user_id=user_id,
-            scopes=tuple(scopes) if scopes is not None else ALL_SCOPES,
+            scopes=tuple(scopes) if scopes is not None else SCOPES,
             minted=True,
         )
         self.keys[key.key] = key
         return key
+
+    def retire(self, key: str) -> ApiKey:
+        """Drop a minted key's tenant: its keys, state and mint record. A fixture key is a
+        409 (the story's users stay), an unknown key a 404."""
+        found = self.keys.get(key)
+        if found is None:
+            raise UnknownKey()
+        if not found.minted:
+            raise NotRetirable(f"{key} is a fixture key and cannot be retired")
+        for other in self.keys_of(found.user_id):
+            del self.keys[other.key]
+        self.tenants.pop(found.user_id, None)
+        self.mints.pop(found.user_id, None)
+        return found
 
     # -- reset, export, restore -------------------------------------------------------
 
@@ -116,10 +117,9 @@ class Store:
             self.catalog.discard(product_id)
         self.imported.clear()
         self.mints.clear()
-        self.keys = {
-            spec.key: ApiKey(spec.key, spec.user_id, spec.scopes) for spec in self.fixture.keys
-        }
+        self.keys = {key.key: key for key in self.fixture.keys}
         self.tenants = {user_id: self._build_tenant(user_id) for user_id in self.fixture.users}
+        self.next_user_id = max(self.tenants) + 1
 
     def reset_tenant(self, user_id: int) -> Tenant:
         self.tenants[user_id] = tenant = self._build_tenant(user_id)
@@ -137,6 +137,16 @@ class Store:
             delta = mint.balance - wallet.balance
             if delta:
                 wallet.move("adjustment", delta, tenant.now(), description="Balance set at mint")
+        return tenant
+
+    def replace_tenant(self, user_id: int, state: dict[str, Any]) -> Tenant:
+        """Rebuild one tenant from a checked ``users[]`` entry (``PUT /__sandbox/state`` with a
+        key); the current one stays when the document cannot be built."""
+        fixture = self.fixture
+        tenant = Tenant.from_state(
+            state, user_id=user_id, start=fixture.start, frozen=fixture.frozen
+        )
+        self.tenants[user_id] = tenant
         return tenant
 
     def add_import(self, product: Product) -> None:
@@ -160,17 +170,10 @@ class Store:
         }
 
     def restore(self, state: dict[str, Any]) -> None:
-        """Replace the whole state with ``state`` as :meth:`export` gave it.
-
-        Raises :class:`InvalidState` (naming the field and the reason) and leaves the current
-        state untouched when ``state`` is not such a document.
+        """Replace the whole state with ``state`` as :meth:`export` gave it, once checked
+        (:func:`sandbox.persistence.state_problems`). Everything is built before anything is
+        replaced, so a document the domain cannot read leaves the current state as it was.
         """
-        from sandbox.domain.imports import offer_product
-
-        found = state_problems(state)
-        if found:
-            raise InvalidState(found)
-
         tenants = {
             int(u["id"]): Tenant.from_state(
                 u, user_id=int(u["id"]), start=self.fixture.start, frozen=self.fixture.frozen
@@ -184,6 +187,7 @@ class Store:
         imports = [offer_product(offer) for offer in state.get("imports", [])]
         self.reset()
         self.tenants, self.keys = tenants, keys
+        self.next_user_id = max(tenants, default=0) + 1
         self.mints = {
             int(m["userId"]): Mint(None if m["balance"] is None else money(m["balance"]))
             for m in state.get("mints", [])

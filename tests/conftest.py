@@ -11,8 +11,9 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from sandbox.fixtures import Fixture, load_fixture
-from sandbox.http.app import SandboxApp, create_app
+from sandbox.domain.fixture import Fixture
+from sandbox.fixtures import load_fixture
+from sandbox.http.app import SandboxApplication, create_app
 from sandbox.settings import Settings
 from sandbox.store import Store
 from tests.contract import ContractClient
@@ -33,12 +34,12 @@ def store(fixture: Fixture) -> Store:
 
 
 @pytest.fixture
-def app(store: Store) -> SandboxApp:
+def app(store: Store) -> SandboxApplication:
     return create_app(store, Settings())
 
 
 @pytest.fixture
-def client(app: SandboxApp) -> Iterator[TestClient]:
+def client(app: SandboxApplication) -> Iterator[TestClient]:
     """A client of the app, authenticated with the full-scope key of user 1001. Every response
     it receives is checked against the OpenAPI document (see ``tests/contract.py``)."""
     with ContractClient(app, base_url="http://sandbox") as c:
@@ -47,7 +48,7 @@ def client(app: SandboxApp) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def anonymous(app: SandboxApp) -> Iterator[TestClient]:
+def anonymous(app: SandboxApplication) -> Iterator[TestClient]:
     """A client without a key, checked against the document like ``client``."""
     with ContractClient(app, base_url="http://sandbox") as c:
         yield c

@@ -18,15 +18,14 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from starlette.testclient import TestClient
 
-from sandbox.http.app import SandboxApp, create_app
-from sandbox.openapi import build_document
+from sandbox.http.app import SandboxApplication, create_app
 
 _URI = "urn:sandbox:openapi"
 
 
 @functools.cache
 def document() -> dict[str, Any]:
-    return build_document(create_app())
+    return create_app().document()
 
 
 @functools.cache
@@ -43,7 +42,7 @@ def _validator(pointer: str) -> Draft202012Validator:
     return Draft202012Validator({"$ref": _URI + pointer}, registry=_registry())
 
 
-def template_of(app: SandboxApp, method: str, path: str) -> str | None:
+def template_of(app: SandboxApplication, method: str, path: str) -> str | None:
     """The document's path template for a request, or None for an unknown route."""
     if path == "/openapi.json":
         return path
@@ -56,11 +55,11 @@ def template_of(app: SandboxApp, method: str, path: str) -> str | None:
         path = path[3:] or "/"
     if len(path) > 1:
         path = path.rstrip("/")
-    operation, _ = app.router.match(method, path)
+    operation, _ = app.api.router.match(method, path)
     return None if operation is None else operation.path
 
 
-def check(app: SandboxApp, response: httpx.Response) -> None:
+def check(app: SandboxApplication, response: httpx.Response) -> None:
     if "x-sandbox-scenario" in response.headers:
         return
     request = response.request
@@ -85,7 +84,7 @@ def check(app: SandboxApp, response: httpx.Response) -> None:
 class ContractClient(TestClient):
     """A TestClient that checks every response against the OpenAPI document."""
 
-    def __init__(self, app: SandboxApp, **kwargs: Any) -> None:
+    def __init__(self, app: SandboxApplication, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self.sandbox = app
 

@@ -25,11 +25,11 @@ def test_the_bundled_fixture_loads(fixture) -> None:  # type: ignore[no-untyped-
 
 
 def test_the_full_key_has_every_scope_and_readonly_every_read_scope(fixture) -> None:  # type: ignore[no-untyped-def]
-    from sandbox.store import ALL_SCOPES
+    from sandbox.domain.access import SCOPES
 
     scopes = {k.key: k.scopes for k in fixture.keys}
-    assert set(scopes["sk-sandbox-full"]) == set(ALL_SCOPES)
-    assert set(scopes["sk-sandbox-readonly"]) == {s for s in ALL_SCOPES if s.endswith(":read")}
+    assert set(scopes["sk-sandbox-full"]) == set(SCOPES)
+    assert set(scopes["sk-sandbox-readonly"]) == {s for s in SCOPES if s.endswith(":read")}
     assert scopes["sk-sandbox-limited"] == ("products:read", "cart:read")
 
 

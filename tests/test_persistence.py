@@ -6,10 +6,11 @@ from pathlib import Path
 import orjson
 import pytest
 
+from sandbox.backend import Backend
 from sandbox.domain.cart import NewLine
-from sandbox.fixtures import Fixture
-from sandbox.persistence import StateFileError, load_state, read_state, save_state
-from sandbox.store import InvalidState, Store
+from sandbox.domain.fixture import Fixture
+from sandbox.persistence import InvalidState, StateFileError, load_state, read_state, save_state
+from sandbox.store import Store
 
 
 def frozen_store(fixture: Fixture) -> Store:
@@ -72,6 +73,6 @@ def test_a_state_whose_keys_name_missing_users_is_refused(fixture: Fixture) -> N
     state["keys"][0]["userId"] = 4242
     before = orjson.dumps(store.export())
     with pytest.raises(InvalidState) as caught:
-        store.restore(state)
+        Backend(store).restore(state)
     assert caught.value.message == ["keys[0].userId: user 4242 is not in users"]
     assert orjson.dumps(store.export()) == before

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sandbox.domain.access import SCOPES
 from sandbox.domain.cart import NewLine
-from sandbox.fixtures import Fixture
-from sandbox.store import ALL_SCOPES, Store
+from sandbox.domain.fixture import Fixture
+from sandbox.store import Store
 
 
 def test_a_tenant_reset_restores_its_fixture_state(store: Store) -> None:
@@ -20,7 +21,7 @@ def test_a_tenant_reset_restores_its_fixture_state(store: Store) -> None:
 
 def test_minted_tenants_copy_the_story_under_their_own_id(store: Store) -> None:
     key = store.mint()
-    assert key.scopes == ALL_SCOPES
+    assert key.scopes == SCOPES
     tenant = store.tenant(key.user_id)
     assert key.user_id != 1001
     assert tenant.profile.id == key.user_id

@@ -8,17 +8,14 @@ and ends every rate-limit window that has run out (windows are read from the clo
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sandbox.clock import isoformat, parse_iso
+from sandbox.control.operation import ControlCall, ControlOperation
 from sandbox.domain.tenant import Tenant
 from sandbox.errors import ValidationFailed
 from sandbox.http.operations import body_schema
 from sandbox.http.shapes import BOOLEAN, TIMESTAMP, obj
-
-if TYPE_CHECKING:
-    from sandbox.admin import ControlCall, ControlOperation
 
 #: Ten years: the furthest one call may move a clock.
 MAX_SECONDS = 10 * 366 * 24 * 3600
@@ -33,10 +30,7 @@ def get_clock(call: ControlCall) -> dict[str, Any]:
 
 
 def advance_clock(call: ControlCall) -> dict[str, Any]:
-    seconds = call.body["seconds"]
-    engine = call.app.scenarios
-    for tenant in call.tenants():
-        engine.advance_clock(tenant, tenant.clock.now() + timedelta(seconds=seconds))
+    call.backend.advance_clock(call.user_id, call.body["seconds"])
     return clock_view(call.default_tenant())
 
 
@@ -50,15 +44,7 @@ def set_clock(call: ControlCall) -> dict[str, Any]:
             now = parse_iso(body["now"])
         except ValueError:
             raise ValidationFailed(["now must be a valid ISO 8601 date string"]) from None
-    engine = call.app.scenarios
-    for tenant in call.tenants():
-        if now is not None:
-            if now > tenant.clock.now():
-                engine.advance_clock(tenant, now)
-            else:
-                tenant.clock.set(now)
-        if "frozen" in body:
-            tenant.clock.set(frozen=body["frozen"])
+    call.backend.set_clock(call.user_id, now, body.get("frozen"))
     return clock_view(call.default_tenant())
 
 
@@ -69,18 +55,12 @@ SET_BODY = body_schema({"now": {"type": "string"}, "frozen": {"type": "boolean"}
 CLOCK_SHAPE = obj({"now": TIMESTAMP, "frozen": BOOLEAN})
 
 
-def _operations() -> tuple[ControlOperation, ...]:
-    from sandbox.admin import ControlOperation
-
-    return (
-        ControlOperation("GET", "/clock", get_clock, response=CLOCK_SHAPE,
-                         summary="The sandbox clock, as {now, frozen}."),
-        ControlOperation("POST", "/clock/advance", advance_clock, body=ADVANCE_BODY,
-                         response=CLOCK_SHAPE,
-                         summary="Move the clock forward, firing every step and window due."),
-        ControlOperation("PUT", "/clock", set_clock, body=SET_BODY, response=CLOCK_SHAPE,
-                         summary="Set the clock (now) and freeze or thaw it (frozen)."),
-    )  # fmt: skip
-
-
-OPERATIONS = _operations()
+OPERATIONS = (
+    ControlOperation("GET", "/clock", get_clock, response=CLOCK_SHAPE,
+                     summary="The sandbox clock, as {now, frozen}."),
+    ControlOperation("POST", "/clock/advance", advance_clock, body=ADVANCE_BODY,
+                     response=CLOCK_SHAPE,
+                     summary="Move the clock forward, firing every step and window due."),
+    ControlOperation("PUT", "/clock", set_clock, body=SET_BODY, response=CLOCK_SHAPE,
+                     summary="Set the clock (now) and freeze or thaw it (frozen)."),
+)  # fmt: skip

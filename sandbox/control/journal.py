@@ -6,17 +6,15 @@ and the anonymous ones (requests without a known key), newest first.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sandbox.control.operation import ControlCall, ControlOperation
 from sandbox.http.shapes import INTEGER, STRING, TIMESTAMP, array, nullable, obj
-
-if TYPE_CHECKING:
-    from sandbox.admin import ControlCall, ControlOperation
 
 
 def list_requests(call: ControlCall) -> list[dict[str, Any]]:
     query = call.query  # validated against FILTERS_QUERY by the control plane
-    return call.app.journal.entries(
+    return call.backend.journal.entries(
         call.user_id,
         everyone=call.key is None,
         method=query.get("method") or None,
@@ -26,7 +24,7 @@ def list_requests(call: ControlCall) -> list[dict[str, Any]]:
 
 
 def clear_requests(call: ControlCall) -> dict[str, Any]:
-    call.app.journal.clear(call.user_id, everyone=call.key is None)
+    call.backend.journal.clear(call.user_id, everyone=call.key is None)
     return {"cleared": True}
 
 
@@ -36,6 +34,9 @@ ENTRY_SHAPE = obj({
     "key": nullable(STRING),
     "body": {"description": "The parsed JSON body, the raw text when not JSON, or null"},
     "status": nullable(INTEGER), "scenario": nullable(STRING), "time": TIMESTAMP,
+    "response": {"description": "The response body: parsed JSON, the raw text, or null"},
+    "durationMs": {"type": "number", "minimum": 0,
+                   "description": "Milliseconds from the request's arrival to its reply"},
 })  # fmt: skip
 FILTERS_QUERY = {
     "type": "object",
@@ -48,17 +49,11 @@ FILTERS_QUERY = {
 }
 
 
-def _operations() -> tuple[ControlOperation, ...]:
-    from sandbox.admin import ControlOperation
-
-    return (
-        ControlOperation("GET", "/requests", list_requests, response=array(ENTRY_SHAPE),
-                         query=FILTERS_QUERY,
-                         summary="The request journal, newest first; ?method=&path=&status=."),
-        ControlOperation("DELETE", "/requests", clear_requests,
-                         response=obj({"cleared": {"const": True}}),
-                         summary="Clear the request journal."),
-    )  # fmt: skip
-
-
-OPERATIONS = _operations()
+OPERATIONS = (
+    ControlOperation("GET", "/requests", list_requests, response=array(ENTRY_SHAPE),
+                     query=FILTERS_QUERY,
+                     summary="The request journal, newest first; ?method=&path=&status=."),
+    ControlOperation("DELETE", "/requests", clear_requests,
+                     response=obj({"cleared": {"const": True}}),
+                     summary="Clear the request journal."),
+)  # fmt: skip

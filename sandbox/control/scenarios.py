@@ -8,15 +8,13 @@ inactive one, changes nothing. A posted document is only parsed: nothing in it n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sandbox.control.operation import ControlCall, ControlOperation
 from sandbox.errors import BadRequest
 from sandbox.http.shapes import BOOLEAN, STRING, array, enum, obj, ref
 from sandbox.scenario.loader import ScenarioError, check_scenario, parse_scenario
 from sandbox.scenario.model import Scenario
-
-if TYPE_CHECKING:
-    from sandbox.admin import ControlCall, ControlOperation
 
 
 def _origin(scenario: Scenario) -> str:
@@ -26,7 +24,7 @@ def _origin(scenario: Scenario) -> str:
 
 
 def list_scenarios(call: ControlCall) -> dict[str, Any]:
-    engine = call.app.scenarios
+    engine = call.backend.scenarios
     known = engine.catalogue(call.user_id)
     return {
         "known": [
@@ -37,21 +35,10 @@ def list_scenarios(call: ControlCall) -> dict[str, Any]:
     }
 
 
-def _forget_windows(call: ControlCall, scenario: Scenario) -> None:
-    """A scenario that changes a rate limit starts its keys on fresh windows."""
-    if scenario.key is None or scenario.key.rate_limit is None:
-        return
-    limiter, user_id = call.app.limiter, call.user_id
-    for key in call.app.store.keys.values():
-        if (user_id is None or key.user_id == user_id) and scenario.key.applies_to(key.key):
-            limiter.forget(key.key)
-
-
 def _view(call: ControlCall, name: str, changed: bool) -> dict[str, Any]:
-    engine = call.app.scenarios
     return {
         "name": name,
-        "active": name in engine.active_names(call.user_id),
+        "active": name in call.backend.scenarios.active_names(call.user_id),
         "changed": changed,
         "scope": "sandbox" if call.key is None else "tenant",
     }
@@ -59,11 +46,8 @@ def _view(call: ControlCall, name: str, changed: bool) -> dict[str, Any]:
 
 def _switch(call: ControlCall, on: bool) -> dict[str, Any]:
     name = call.params["name"]
-    engine = call.app.scenarios
-    scenario = engine.lookup(name, call.user_id)
-    changed = (engine.activate if on else engine.deactivate)(name, call.user_id)
-    if changed:
-        _forget_windows(call, scenario)
+    backend = call.backend
+    changed = (backend.activate if on else backend.deactivate)(name, call.user_id)
     return _view(call, name, changed)
 
 
@@ -87,12 +71,7 @@ def post_scenario(call: ControlCall) -> dict[str, Any]:
             scenario = parse_scenario(call.raw)
     except ScenarioError as exc:
         raise BadRequest(exc.problems) from None
-    engine = call.app.scenarios
-    previous = engine.catalogue(call.user_id).get(scenario.name)
-    if previous is not None:
-        _forget_windows(call, previous)
-    engine.register(scenario, call.user_id)
-    _forget_windows(call, scenario)
+    call.backend.register(scenario, call.user_id)
     return _view(call, scenario.name, True)
 
 
@@ -108,20 +87,14 @@ DOCUMENT = {"application/yaml": ref("ScenarioDocument"),
             "application/json": ref("ScenarioDocument")}  # fmt: skip
 
 
-def _operations() -> tuple[ControlOperation, ...]:
-    from sandbox.admin import ControlOperation
-
-    return (
-        ControlOperation("GET", "/scenarios", list_scenarios, response=LIST_SHAPE,
-                         summary="The scenarios known, and those active."),
-        ControlOperation("POST", "/scenarios", post_scenario, status=201,
-                         response=CHANGE_SHAPE, document_body=DOCUMENT,
-                         summary="Register a scenario document (YAML or JSON) and activate it."),
-        ControlOperation("POST", "/scenarios/{name}/activate", activate, response=CHANGE_SHAPE,
-                         summary="Activate a known scenario (a no-op when active)."),
-        ControlOperation("POST", "/scenarios/{name}/deactivate", deactivate, response=CHANGE_SHAPE,
-                         summary="Deactivate a scenario; state it set stays until a reset."),
-    )  # fmt: skip
-
-
-OPERATIONS = _operations()
+OPERATIONS = (
+    ControlOperation("GET", "/scenarios", list_scenarios, response=LIST_SHAPE,
+                     summary="The scenarios known, and those active."),
+    ControlOperation("POST", "/scenarios", post_scenario, status=201,
+                     response=CHANGE_SHAPE, document_body=DOCUMENT,
+                     summary="Register a scenario document (YAML or JSON) and activate it."),
+    ControlOperation("POST", "/scenarios/{name}/activate", activate, response=CHANGE_SHAPE,
+                     summary="Activate a known scenario (a no-op when active)."),
+    ControlOperation("POST", "/scenarios/{name}/deactivate", deactivate, response=CHANGE_SHAPE,
+                     summary="Deactivate a scenario; state it set stays until a reset."),
+)  # fmt: skip

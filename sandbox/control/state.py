@@ -11,58 +11,33 @@ state file it is a 409, since it is the server's configuration, not the request,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sandbox.domain.tenant import Tenant
+from sandbox.control.operation import ControlCall, ControlOperation
 from sandbox.errors import ApiError, BadRequest, Conflict
 from sandbox.http.shapes import INTEGER, STRING, const, obj, one_of, ref
-from sandbox.schemas import problems
-
-if TYPE_CHECKING:
-    from sandbox.admin import ControlCall, ControlOperation
-
-
-def _check_user(document: Any) -> None:
-    found = problems(document, "fixture", "user")
-    if found:
-        raise BadRequest(found)
+from sandbox.persistence import save_state
 
 
 def get_state(call: ControlCall) -> dict[str, Any]:
-    if call.tenant is not None:
-        return call.tenant.to_state()
-    return call.app.store.export()
+    return call.backend.export(call.user_id)
 
 
 def put_state(call: ControlCall) -> dict[str, Any]:
-    document = call.document
-    store = call.app.store
-    fixture = store.fixture
-    if call.tenant is not None:
-        _check_user(document)
-        user_id = call.tenant.user_id
-        if document["id"] != user_id:
-            raise BadRequest([f"id: must be {user_id}, the id of the key's user"])
-        tenant = _built(lambda: Tenant.from_state(
-            document, user_id=user_id, start=fixture.start, frozen=fixture.frozen
-        ))  # fmt: skip
-        store.tenants[user_id] = tenant
-        call.app.scenarios.sync(tenant)
+    backend, user_id = call.backend, call.user_id
+    if user_id is not None:
+        _built(lambda: backend.restore_tenant(user_id, call.document))
         return {"scope": "tenant", "userId": user_id, "message": "Tenant state restored"}
-    _built(lambda: store.restore(document))  # checks the document (InvalidState: 400)
-    for tenant in store.tenants.values():
-        call.app.scenarios.sync(tenant)
+    _built(lambda: backend.restore(call.document))  # checks the document (InvalidState: 400)
     return {"scope": "sandbox", "message": "Sandbox state restored"}
 
 
 def save_state_file(call: ControlCall) -> dict[str, Any]:
-    from sandbox.persistence import save_state
-
-    path = call.app.settings.state_file
+    path = call.settings.state_file
     if path is None:
         raise NoStateFile()
     try:
-        saved_at = save_state(call.app.store, path)
+        saved_at = save_state(call.backend.store, path)
     except OSError as exc:
         raise ApiError(f"Cannot save the state to {path}: {exc.strerror}") from None
     return {"path": str(path), "savedAt": saved_at, "message": "State saved"}
@@ -94,18 +69,12 @@ RESTORED_SHAPE = one_of(
 SAVED_SHAPE = obj({"path": STRING, "savedAt": STRING, "message": STRING})
 
 
-def _operations() -> tuple[ControlOperation, ...]:
-    from sandbox.admin import ControlOperation
-
-    return (
-        ControlOperation("GET", "/state", get_state, response=STATE_SHAPE,
-                         summary="The whole state (or the key's tenant's) as JSON."),
-        ControlOperation("PUT", "/state", put_state, response=RESTORED_SHAPE,
-                         document_body={"application/json": STATE_SHAPE},
-                         summary="Restore a state GET /__sandbox/state returned."),
-        ControlOperation("POST", "/state/save", save_state_file, response=SAVED_SHAPE,
-                         summary="Save the whole state to the state file (409 without one)."),
-    )  # fmt: skip
-
-
-OPERATIONS = _operations()
+OPERATIONS = (
+    ControlOperation("GET", "/state", get_state, response=STATE_SHAPE,
+                     summary="The whole state (or the key's tenant's) as JSON."),
+    ControlOperation("PUT", "/state", put_state, response=RESTORED_SHAPE,
+                     document_body={"application/json": STATE_SHAPE},
+                     summary="Restore a state GET /__sandbox/state returned."),
+    ControlOperation("POST", "/state/save", save_state_file, response=SAVED_SHAPE,
+                     summary="Save the whole state to the state file (409 without one)."),
+)  # fmt: skip

@@ -1,73 +1,81 @@
-"""Keys, resets and wallet top-ups: ``POST /__sandbox/keys|reset|wallet/topup``."""
+"""Keys and tenants: ``POST /__sandbox/keys`` (mint), ``DELETE /__sandbox/keys/{key}``
+(retire), ``GET /__sandbox/tenants``, ``POST /__sandbox/reset`` and
+``POST /__sandbox/wallet/topup``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sandbox.clock import isoformat
+from sandbox.control.operation import ControlCall, ControlOperation
+from sandbox.domain.access import SCOPES
 from sandbox.domain.tenant import Tenant
 from sandbox.http.operations import body_schema
-from sandbox.http.shapes import INTEGER, MONEY, STRING, array, const, enum, obj, one_of
+from sandbox.http.shapes import BOOLEAN, INTEGER, STRING, TIMESTAMP, array, const, enum, obj, one_of
+from sandbox.http.views import WALLET_SHAPE, wallet_view
 from sandbox.money import money
-from sandbox.store import ALL_SCOPES
-
-if TYPE_CHECKING:
-    from sandbox.admin import ControlCall, ControlOperation
 
 
 def mint_key(call: ControlCall) -> dict[str, Any]:
     """A new isolated user with a copy of the story; sandbox-wide scenarios apply to it."""
     scopes = call.body.get("scopes")
     balance = call.body.get("balance")
-    key = call.app.store.mint(
+    key = call.backend.mint(
         tuple(scopes) if scopes is not None else None,
         money(balance) if balance is not None else None,
     )
-    call.app.scenarios.tenant_built(key.user_id)
     return {"key": key.key, "userId": key.user_id, "scopes": list(key.scopes)}
+
+
+def retire_key(call: ControlCall) -> dict[str, Any]:
+    """Drop a minted tenant (the key in the path, whatever Bearer key is sent)."""
+    key = call.backend.retire(call.params["key"])
+    return {"key": key.key, "userId": key.user_id, "retired": True}
+
+
+def tenant_view(call: ControlCall, tenant: Tenant) -> dict[str, Any]:
+    backend, user_id = call.backend, tenant.user_id
+    return {
+        "userId": user_id,
+        "keys": [
+            {"key": k.key, "scopes": list(k.scopes), "minted": k.minted}
+            for k in backend.store.keys_of(user_id)
+        ],
+        "clock": {"now": isoformat(tenant.clock.now()), "frozen": tenant.clock.frozen},
+        "activeScenarios": backend.scenarios.active_names(user_id),
+        "counts": {
+            "orders": len(tenant.orders),
+            "shippingOrders": len(tenant.shipping),
+            "journal": backend.journal.count(user_id),
+        },
+    }
+
+
+def list_tenants(call: ControlCall) -> list[dict[str, Any]]:
+    """Every tenant (with a key: that key's only), the fixture's users first."""
+    return [tenant_view(call, tenant) for tenant in call.backend.tenants(call.user_id)]
 
 
 def reset(call: ControlCall) -> dict[str, Any]:
     """State, clock, scenarios, rate-limit windows and journal back to the fixtures."""
-    app = call.app
-    if call.key is None:
-        app.store.reset()
-        app.limiter.forget()
-        app.journal.clear(everyone=True)
-        app.scenarios.reset()
+    if call.user_id is None:
+        call.backend.reset()
         return {"scope": "sandbox", "message": "Sandbox reset to its fixtures"}
-    user_id = call.key.user_id
-    app.store.reset_tenant(user_id)
-    for key in app.store.keys.values():
-        if key.user_id == user_id:
-            app.limiter.forget(key.key)
-    app.journal.clear(user_id)
-    app.scenarios.reset_tenant(user_id)
-    return {"scope": "tenant", "userId": user_id, "message": "Tenant reset to its fixture"}
-
-
-def wallet_view(tenant: Tenant) -> dict[str, Any]:
-    wallet = tenant.wallet
-    return {
-        "userId": tenant.user_id,
-        "balance": wallet.balance,
-        "frozenBalance": wallet.frozen,
-        "availableBalance": wallet.available,
-    }
+    call.backend.reset_tenant(call.user_id)
+    return {"scope": "tenant", "userId": call.user_id, "message": "Tenant reset to its fixture"}
 
 
 def topup(call: ControlCall) -> dict[str, Any]:
     """Credit the key's tenant (or every tenant) with a ``topup`` wallet transaction."""
-    amount = money(call.body["amount"])
-    for tenant in call.tenants():
-        tenant.wallet.move("topup", amount, tenant.now(), description="Sandbox top-up")
-    if call.tenant is not None:
-        return wallet_view(call.tenant)
-    return {"users": [wallet_view(t) for t in call.tenants()]}
+    tenants = call.backend.topup(call.user_id, money(call.body["amount"]))
+    if call.user_id is not None:
+        return wallet_view(tenants[0])
+    return {"users": [wallet_view(t) for t in tenants]}
 
 
 KEYS_BODY = body_schema({
-    "scopes": {"type": "array", "uniqueItems": True, "maxItems": len(ALL_SCOPES),
-               "items": {"type": "string", "enum": list(ALL_SCOPES)}},
+    "scopes": {"type": "array", "uniqueItems": True, "maxItems": len(SCOPES),
+               "items": {"type": "string", "enum": list(SCOPES)}},
     "balance": {"type": "number", "minimum": 0, "maximum": 1_000_000_000},
 })  # fmt: skip
 
@@ -76,29 +84,32 @@ TOPUP_BODY = body_schema(
 )
 
 
-KEY_SHAPE = obj({"key": STRING, "userId": INTEGER, "scopes": array(enum(*ALL_SCOPES))})
+KEY_SHAPE = obj({"key": STRING, "userId": INTEGER, "scopes": array(enum(*SCOPES))})
+RETIRED_SHAPE = obj({"key": STRING, "userId": INTEGER, "retired": const(True)})
+TENANT_SHAPE = obj({
+    "userId": INTEGER,
+    "keys": array(obj({"key": STRING, "scopes": array(enum(*SCOPES)), "minted": BOOLEAN})),
+    "clock": obj({"now": TIMESTAMP, "frozen": BOOLEAN}),
+    "activeScenarios": array(STRING),
+    "counts": obj({"orders": INTEGER, "shippingOrders": INTEGER, "journal": INTEGER}),
+})  # fmt: skip
 RESET_SHAPE = one_of(
     obj({"scope": const("sandbox"), "message": STRING}),
     obj({"scope": const("tenant"), "userId": INTEGER, "message": STRING}),
 )
-WALLET_SHAPE = obj(
-    {"userId": INTEGER, "balance": MONEY, "frozenBalance": MONEY, "availableBalance": MONEY}
-)
 TOPUP_SHAPE = one_of(WALLET_SHAPE, obj({"users": array(WALLET_SHAPE)}))
 
 
-def _operations() -> tuple[ControlOperation, ...]:
-    from sandbox.admin import ControlOperation
-
-    return (
-        ControlOperation("POST", "/keys", mint_key, status=201, body=KEYS_BODY,
-                         response=KEY_SHAPE,
-                         summary="Mint a key for a new isolated user with a copy of the story."),
-        ControlOperation("POST", "/reset", reset, response=RESET_SHAPE,
-                         summary="Back to the fixtures: the whole sandbox, or the key's tenant."),
-        ControlOperation("POST", "/wallet/topup", topup, body=TOPUP_BODY, response=TOPUP_SHAPE,
-                         summary="Credit the wallet of the key's tenant (or of every tenant)."),
-    )  # fmt: skip
-
-
-OPERATIONS = _operations()
+OPERATIONS = (
+    ControlOperation("POST", "/keys", mint_key, status=201, body=KEYS_BODY,
+                     response=KEY_SHAPE,
+                     summary="Mint a key for a new isolated user with a copy of the story."),
+    ControlOperation("DELETE", "/keys/{key}", retire_key, response=RETIRED_SHAPE, errors=(409,),
+                     summary="Retire a minted tenant: its key stops working, its state goes."),
+    ControlOperation("GET", "/tenants", list_tenants, response=array(TENANT_SHAPE),
+                     summary="Every tenant: keys, clock, active scenarios and counts."),
+    ControlOperation("POST", "/reset", reset, response=RESET_SHAPE,
+                     summary="Back to the fixtures: the whole sandbox, or the key's tenant."),
+    ControlOperation("POST", "/wallet/topup", topup, body=TOPUP_BODY, response=TOPUP_SHAPE,
+                     summary="Credit the wallet of the key's tenant (or of every tenant)."),
+)  # fmt: skip

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sandbox.domain.catalog import Product, Sku
+from sandbox.domain.product import Product, Sku
 from sandbox.money import money
 
 if TYPE_CHECKING:

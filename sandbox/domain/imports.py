@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from sandbox.domain.catalog import Product
 from sandbox.domain.generate import offer_product
+from sandbox.domain.product import Product
 from sandbox.errors import BadRequest
 
 __all__ = ["ImportRefused", "InvalidOffer", "offer_id_from", "offer_product"]

@@ -82,6 +82,19 @@ class Lifecycle(Generic[T]):
     noun: str
     transitions: dict[tuple[str, str], Transition]
 
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """Every status of the table, in the order the table first names them."""
+        return tuple(dict.fromkeys(status for step in self.transitions for status in step))
+
+    @property
+    def flow(self) -> tuple[str, ...]:
+        """The forward path, from the first status to the end of the line."""
+        flow = [next(iter(self.transitions))[0]]
+        while (following := self.next_status(flow[-1])) is not None:
+            flow.append(following)
+        return tuple(flow)
+
     def next_status(self, status: str) -> str | None:
         """Where one forward step from ``status`` leads, or None when it is final."""
         return next(
@@ -138,23 +151,43 @@ ORDER_LIFECYCLE: Lifecycle[Order] = Lifecycle("Order", {
     ("paid", "cancelled"): Transition(orders.cancel_paid, forward=False),
 })  # fmt: skip
 
-SHIPPING_LIFECYCLE: Lifecycle[ShippingOrder] = Lifecycle("Shipping order", {
-    ("pending", "processing"): Transition(),
-    ("processing", "shipped"): Transition(shipping.ship_abroad),
-    ("shipped", "delivered"): Transition(shipping.deliver),
-    ("pending", "cancelled"): Transition(shipping.cancel, forward=False),
-})  # fmt: skip
-
 
 def _leave(ctx: StepContext, package: Package) -> None:
     package.left_at = ctx.now
 
 
-#: Packages move only with their shipping order (see ``shipping.ship_abroad`` / ``deliver``).
+#: Packages move only with their shipping order (see ``_ship_abroad`` / ``_deliver``).
 PACKAGE_LIFECYCLE: Lifecycle[Package] = Lifecycle("Package", {
     ("in_warehouse", "shipped"): Transition(_leave),
     ("shipped", "delivered"): Transition(),
 })  # fmt: skip
+
+
+def _ship_abroad(ctx: StepContext, order: ShippingOrder) -> None:
+    """``processing -> shipped``: the international tracking number; the packages leave."""
+    shipping.assign_tracking(order)
+    for package_id in order.package_ids:
+        advance_package(ctx, ctx.tenant.warehouse.get(package_id), "shipped")
+
+
+def _deliver(ctx: StepContext, order: ShippingOrder) -> None:
+    """``shipped -> delivered``: the packages arrive."""
+    for package_id in order.package_ids:
+        advance_package(ctx, ctx.tenant.warehouse.get(package_id), "delivered")
+
+
+SHIPPING_LIFECYCLE: Lifecycle[ShippingOrder] = Lifecycle("Shipping order", {
+    ("pending", "processing"): Transition(),
+    ("processing", "shipped"): Transition(_ship_abroad),
+    ("shipped", "delivered"): Transition(_deliver),
+    ("pending", "cancelled"): Transition(shipping.cancel, forward=False),
+})  # fmt: skip
+
+#: The statuses, as the tables state them: the API's filters, the control plane's ``to``, and
+#: the fixture and scenario schemas' enums (tested equal) all read these.
+ORDER_STATUSES = ORDER_LIFECYCLE.statuses
+SHIPPING_STATUSES = SHIPPING_LIFECYCLE.statuses
+PACKAGE_STATUSES = PACKAGE_LIFECYCLE.statuses
 
 
 # -- the public operations ---------------------------------------------------------------

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sandbox.clock import isoformat, parse_iso
-from sandbox.domain.catalog import Catalog, Product, Sku
+from sandbox.domain.catalog import Catalog
+from sandbox.domain.product import Product, Sku
 from sandbox.errors import BadRequest, NotFound
 from sandbox.money import ceil_yuan, money
 
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
     from sandbox.domain.lifecycle import StepContext
     from sandbox.domain.tenant import Tenant
 
-ORDER_STATUSES = (
-    "pending", "paid", "purchased", "shipped_to_warehouse", "in_warehouse", "completed",
-    "cancelled",
-)  # fmt: skip
 SERVICE_FEE_PERCENT = 5
 #: Domestic carriers (seller -> warehouse) and their tracking-number prefixes.
 DOMESTIC_CARRIERS = (("SF Express", "SF"), ("YTO Express", "YT"), ("ZTO Express", "ZT"))

@@ -24,10 +24,6 @@ if TYPE_CHECKING:
     from sandbox.domain.lifecycle import StepContext
     from sandbox.domain.tenant import Tenant
 
-SHIPPING_STATUSES = ("pending", "processing", "shipped", "delivered", "cancelled")
-#: Statuses in which a shipping order holds its packages.
-LIVE_STATUSES = frozenset({"pending", "processing", "shipped", "delivered"})
-
 
 class ShippingOrderNotFound(NotFound):
     """404: no shipping order with that number for this user."""
@@ -187,22 +183,10 @@ def raise_not_shippable(package_id: int, status: str, held_by: str | None) -> No
 # -- step effects (wired to transitions in sandbox.domain.lifecycle) ----------------------
 
 
-def ship_abroad(ctx: StepContext, order: ShippingOrder) -> None:
-    """``processing -> shipped``: the international tracking number; packages leave."""
-    from sandbox.domain.lifecycle import advance_package
-
+def assign_tracking(order: ShippingOrder) -> None:
+    """The international tracking number a shipped order carries (stable per order)."""
     digest = zlib.crc32(order.order_no.encode()) % 10**10
     order.tracking_no = f"{order.carrier.upper()}{digest:010d}CN"
-    for package_id in order.package_ids:
-        advance_package(ctx, ctx.tenant.warehouse.get(package_id), "shipped")
-
-
-def deliver(ctx: StepContext, order: ShippingOrder) -> None:
-    """``shipped -> delivered``: the packages arrive."""
-    from sandbox.domain.lifecycle import advance_package
-
-    for package_id in order.package_ids:
-        advance_package(ctx, ctx.tenant.warehouse.get(package_id), "delivered")
 
 
 def cancel(ctx: StepContext, order: ShippingOrder) -> None:

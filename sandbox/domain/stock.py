@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.domain.catalog import Product, Sku
+from sandbox.domain.product import Product, Sku
 from sandbox.errors import BadRequest
 
 SkuKey = tuple[int, str]
@@ -32,6 +32,14 @@ class StockLedger:
         self.reserved: dict[SkuKey, int] = reserved or {}
         self.overrides: dict[SkuKey, int] = overrides or {}
         self.all_zero = all_zero
+
+    def pin(self, product_id: int, sku_id: str, stock: int) -> None:
+        """Pin one SKU's stock to ``stock`` (a scenario's setting), whatever is reserved."""
+        self.overrides[(product_id, sku_id)] = stock
+
+    def zero_all(self) -> None:
+        """Every SKU's stock is 0 from now on (the ``out-of-stock`` scenario)."""
+        self.all_zero = True
 
     def available(self, product: Product, sku: Sku) -> int:
         if self.all_zero:

@@ -7,14 +7,13 @@ physically ``in_warehouse`` but no longer shippable (``shipping_order_no`` is se
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sandbox.clock import isoformat, parse_iso
 from sandbox.errors import BadRequest, NotFound
-
-PACKAGE_STATUSES = ("in_warehouse", "shipped", "delivered")
 
 
 class PackageNotFound(NotFound):
@@ -113,9 +112,7 @@ class Warehouse:
 
     def stats(self) -> dict[str, int]:
         """Counts by status, the shippable count, and the weight still in the warehouse."""
-        counts = {status: 0 for status in PACKAGE_STATUSES}
-        for package in self.packages.values():
-            counts[package.status] = counts.get(package.status, 0) + 1
+        counts = Counter(package.status for package in self.packages.values())
         return {
             "total": len(self.packages),
             "inWarehouse": counts["in_warehouse"],

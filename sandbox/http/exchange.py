@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
-import os
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
 
 import orjson
 
 from sandbox.errors import ApiError, BadRequest, PayloadTooLarge
 from sandbox.http.responses import JSON_CONTENT_TYPE, data_body, error_body
+from sandbox.querystring import parse_query
 
 Headers = list[tuple[bytes, bytes]]
-
-_PREFIX = os.urandom(4).hex()
-_COUNTER = itertools.count(1)
-
-
-def new_request_id() -> str:
-    return f"req-{_PREFIX}-{next(_COUNTER):08d}"
 
 
 @dataclass(slots=True)
@@ -59,14 +52,16 @@ class Exchange:
         "request_id",
         "scenario",
         "scope",
+        "started",
         "user_id",
     )
 
-    def __init__(self, scope: dict[str, Any]) -> None:
+    def __init__(self, scope: Mapping[str, Any], request_id: str) -> None:
         self.scope = scope
-        self.request_id = new_request_id()
+        self.started = time.perf_counter()
+        self.request_id = request_id
         self.method: str = scope["method"]
-        self.raw_path: str = scope["path"]
+        self.raw_path: str = route_path(scope)
         self.query_string: str = scope.get("query_string", b"").decode("latin-1")
         self.headers: dict[str, str] = {
             k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
@@ -134,13 +129,10 @@ class Exchange:
         return self._json
 
 
-def parse_query(text: str) -> dict[str, str | list[str]]:
-    """A query string as Express's parser gives it: a repeated name becomes a list."""
-    query: dict[str, str | list[str]] = {}
-    for name, value in parse_qsl(text, keep_blank_values=True):
-        previous = query.get(name)
-        if previous is None:
-            query[name] = value
-        else:
-            query[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
-    return query
+def route_path(scope: Mapping[str, Any]) -> str:
+    """The path below the application's root (where it is mounted), as Starlette routes it."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        return path[len(root) :] or "/"
+    return path

@@ -11,23 +11,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from sandbox.domain.tenant import Tenant
-    from sandbox.store import ApiKey, Store
+from sandbox.backend import Backend
+from sandbox.domain.access import ApiKey
+from sandbox.domain.tenant import Tenant
+from sandbox.http.validation import check_schema
+from sandbox.store import Store
 
 
 @dataclass(slots=True)
 class Call:
     """What a handler gets: the caller's tenant and the validated request."""
 
-    store: Store
+    backend: Backend
     key: ApiKey
     tenant: Tenant
     params: dict[str, Any]
     query: dict[str, Any]
     body: dict[str, Any]
+
+    @property
+    def store(self) -> Store:
+        return self.backend.store
 
     @property
     def now(self) -> datetime:
@@ -53,6 +59,11 @@ class Operation:
     #: Statuses the handler's domain can answer (404, 409) beyond the pipeline's own
     #: 400, 401, 403, 413 and 429, which every operation can answer.
     errors: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        for schema in (self.body, self.query):
+            if schema is not None:
+                check_schema(schema, f"{self.method} {self.path}")
 
 
 def body_schema(properties: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:

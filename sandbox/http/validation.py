@@ -1,10 +1,10 @@
 """Request validation with NestJS's ValidationPipe semantics, driven by JSON Schemas.
 
-Each operation describes its body and query as a JSON Schema subset (``type``,
-``properties``, ``required``, ``additionalProperties: false``, ``items``, ``minimum``,
-``maximum``, ``minLength``, ``maxLength``, ``minItems``, ``maxItems``, ``enum``, ``pattern``,
-``format``). The same dicts go into the OpenAPI document, so the contract and the checks
-cannot disagree.
+Each operation describes its body and query as a JSON Schema subset: the keywords of
+:data:`KEYWORDS` (and the annotations of :data:`ANNOTATIONS`). The same dicts go into the
+OpenAPI document, so the contract and the checks cannot disagree; and :func:`check_schema`,
+which every operation runs on its schemas when it is declared, refuses any other keyword, so a
+published rule can never be one the validator silently skips.
 
 The checks are class-validator's, not a JSON Schema validator's, because the messages and
 their multiplicity are part of the contract: every constraint of a property is evaluated the
@@ -21,11 +21,50 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from sandbox.errors import BadRequest, ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _INTEGER = re.compile(r"^-?\d+$")
+
+#: The keywords the validator enforces. ``anyOf`` and ``pattern`` words its own message in
+#: ``x-messages`` where class-validator's default would not fit.
+KEYWORDS = frozenset({
+    "type", "properties", "required", "additionalProperties", "items", "minimum", "maximum",
+    "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "enum", "pattern",
+    "format", "anyOf", "x-messages",
+})  # fmt: skip
+#: Keywords that only describe (the OpenAPI document shows them; nothing is checked).
+ANNOTATIONS = frozenset({"description", "default", "examples", "title", "deprecated"})
+#: The ``format`` values the validator checks.
+FORMATS = frozenset({"email", "uri"})
+
+
+class UnsupportedSchema(ValueError):
+    """A request schema that uses what the validator does not enforce."""
+
+
+def check_schema(schema: Mapping[str, Any], where: str = "(root)") -> None:
+    """Refuse (:class:`UnsupportedSchema`) a keyword, ``format`` or ``additionalProperties``
+    value the validator would not enforce, anywhere in ``schema``."""
+    unknown = sorted(set(schema) - KEYWORDS - ANNOTATIONS)
+    if unknown:
+        raise UnsupportedSchema(f"{where}: keywords not enforced by the validator: {unknown}")
+    if "format" in schema and schema["format"] not in FORMATS:
+        raise UnsupportedSchema(f"{where}: format {schema['format']!r} is not checked")
+    if schema.get("additionalProperties", False) is not False:
+        raise UnsupportedSchema(f"{where}: only additionalProperties: false is enforced")
+    if "anyOf" in schema and "x-messages" not in schema:
+        raise UnsupportedSchema(f"{where}: anyOf needs x-messages (its wording)")
+    for name, sub in schema.get("properties", {}).items():
+        check_schema(sub, f"{where}.{name}")
+    if "items" in schema:
+        check_schema(schema["items"], f"{where}[]")
+    for index, option in enumerate(schema.get("anyOf", ())):
+        check_schema(option, f"{where}.anyOf[{index}]")
+
 
 _TYPE_MESSAGES = {
     "string": "{} must be a string",
@@ -153,9 +192,13 @@ def _violations(name: str, sub: Mapping[str, Any], value: Any, present: bool) ->
         )
     if "maxItems" in sub and not (isinstance(value, list) and len(value) <= sub["maxItems"]):
         found.append(f"{name} must contain no more than {sub['maxItems']} elements")
+    if sub.get("uniqueItems") and isinstance(value, list) and not _unique(value):
+        found.append(f"All {name}'s elements must be unique")
     if "enum" in sub and value not in sub["enum"]:
         choices = ", ".join(str(v) for v in sub["enum"])
         found.append(f"{name} must be one of the following values: {choices}")
+    if "pattern" in sub and not (isinstance(value, str) and re.search(sub["pattern"], value)):
+        found.append(f"{name} must match {sub['pattern']} regular expression")
     if sub.get("format") == "email" and not (isinstance(value, str) and _EMAIL.match(value)):
         found.append(f"{name} must be an email")
     if sub.get("format") == "uri" and not (isinstance(value, str) and _URL.match(value)):
@@ -176,6 +219,12 @@ def _matches(sub: Mapping[str, Any], value: Any) -> bool:
     if "minimum" in sub and not (_is_number(value) and value >= sub["minimum"]):
         return False
     return not ("maxLength" in sub and len(value) > sub["maxLength"])
+
+
+def _unique(values: list[Any]) -> bool:
+    """Whether no two elements are equal (``1`` and ``True`` differ, as in JavaScript)."""
+    seen = {(type(v).__name__, orjson.dumps(v, option=orjson.OPT_SORT_KEYS)) for v in values}
+    return len(seen) == len(values)
 
 
 def _is_number(value: Any) -> bool:

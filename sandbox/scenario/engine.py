@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.domain.access import RateLimit
 from sandbox.errors import NotFound
-from sandbox.fixtures import RateLimit
 from sandbox.scenario.matching import Request, matches, sample_latency
 from sandbox.scenario.model import Fault, KeyEffects, Respond, Rule, Scenario
 from sandbox.scenario.progress import Step, Track, order_step, shipping_step
@@ -199,13 +199,17 @@ class ScenarioEngine:
         self.start_with(self.startup)
 
     def reset_tenant(self, user_id: int) -> None:
+        self.forget_tenant(user_id)
+        self.tenant_built(user_id)
+
+    def forget_tenant(self, user_id: int) -> None:
+        """Drop everything kept about one tenant (its scenarios, runs and progressions)."""
         self.tenants.pop(user_id, None)
         self._refresh_live()
-        self.tenant_built(user_id)
 
     def tenant_built(self, user_id: int) -> None:
         """A tenant was (re)built (mint, tenant reset): sandbox-wide state settings apply."""
-        tenant = self.store.tenants[user_id]
+        tenant = self.store.tenant(user_id)
         for activation in self.active.values():
             if activation.scenario.sets_state:
                 apply_state(activation.scenario, tenant)
@@ -215,9 +219,7 @@ class ScenarioEngine:
         self.live = bool(self.active) or any(t.active for t in self.tenants.values())
 
     def _tenants(self, user_id: int | None) -> list[Any]:
-        if user_id is None:
-            return list(self.store.tenants.values())
-        return [self.store.tenants[user_id]]
+        return list(self.store.each(user_id))
 
     def activations(self, user_id: int) -> Iterator[Activation]:
         own = self.tenants.get(user_id)
@@ -390,6 +392,6 @@ def apply_state(scenario: Scenario, tenant: Any) -> None:
             wallet.move("adjustment", delta, tenant.now(), description=description)
     if scenario.stock is not None:
         if scenario.stock.all_zero:
-            tenant.stock.all_zero = True
+            tenant.stock.zero_all()
         for product_id, sku_id, stock in scenario.stock.skus:
-            tenant.stock.overrides[(product_id, sku_id)] = stock
+            tenant.stock.pin(product_id, sku_id, stock)

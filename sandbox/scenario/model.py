@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sandbox.fixtures import RateLimit
+from sandbox.domain.access import RateLimit
 from sandbox.money import money
 
 FAULTS = ("reset", "close", "truncate", "malformed", "dribble")

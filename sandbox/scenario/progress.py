@@ -14,11 +14,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sandbox.domain.lifecycle import (
+    ORDER_LIFECYCLE,
+    SHIPPING_LIFECYCLE,
+    advance_order,
+    advance_shipping,
+)
 from sandbox.errors import ApiError
 from sandbox.scenario.model import Progression
 
-ORDER_FLOW = ("pending", "paid", "purchased", "shipped_to_warehouse", "in_warehouse", "completed")
-SHIPPING_FLOW = ("pending", "processing", "shipped", "delivered")
+ORDER_FLOW = ORDER_LIFECYCLE.flow
+SHIPPING_FLOW = SHIPPING_LIFECYCLE.flow
 
 #: ``step(tenant, order_no, inspection)``: one step of one order.
 Step = Callable[[Any, str, "str | None"], None]
@@ -126,8 +132,6 @@ def order_step(catalog: Any) -> Step:
     """One step of a purchase order, through the commerce domain."""
 
     def step(tenant: Any, number: str, inspection: str | None) -> None:
-        from sandbox.domain.lifecycle import advance_order
-
         if inspection is None:
             advance_order(tenant, catalog, number)
         else:
@@ -138,6 +142,4 @@ def order_step(catalog: Any) -> Step:
 
 def shipping_step(tenant: Any, number: str, inspection: str | None) -> None:
     """One step of a shipping order, through the commerce domain."""
-    from sandbox.domain.lifecycle import advance_shipping
-
     advance_shipping(tenant, number)

@@ -15,7 +15,7 @@ from sandbox.domain.account import (
 )
 from sandbox.domain.catalog import Catalog
 from sandbox.domain.coupons import Coupon, CouponNotApplicable, CouponNotFound, Coupons
-from sandbox.fixtures import Fixture
+from sandbox.domain.fixture import Fixture
 
 NOW = datetime(2024, 1, 23, 12, tzinfo=UTC)
 FIELDS = {"name": "A", "phone": "1", "country": "US", "city": "C", "address": "S", "zipCode": "Z"}

@@ -6,9 +6,9 @@ import sys
 import pytest
 
 from sandbox.domain.catalog import Catalog, GeneratedRange
+from sandbox.domain.fixture import Fixture
 from sandbox.domain.generate import generated_product, offer_product
 from sandbox.errors import ProductNotFound, SkuNotFound
-from sandbox.fixtures import Fixture
 
 
 def test_generated_products_are_deterministic_whatever_the_read_order() -> None:

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from sandbox.domain.fixture import Fixture
 from sandbox.domain.freight import ChannelNotFound, ChannelRefused, Logistics, quote
-from sandbox.fixtures import Fixture
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 
 from starlette.testclient import TestClient
 
-from sandbox.http.journal import BODY_LIMIT
+from sandbox.journal import BODY_LIMIT
 
 
 def test_a_body_over_16_kib_is_kept_cut_with_a_marker_of_its_size(client: TestClient) -> None:

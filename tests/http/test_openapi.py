@@ -8,9 +8,10 @@ from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
 from sandbox.cli import main
-from sandbox.examples import REFERENCE, Example, capture, reference_examples
-from sandbox.http.app import SandboxApp
+from sandbox.examples import REFERENCE, Example, capture
+from sandbox.http.app import SandboxApplication
 from sandbox.http.validation import validate as validate_request
+from sandbox.openapi import reference_examples
 from tests import contract
 
 
@@ -23,7 +24,7 @@ def test_the_document_is_valid_openapi_3_1(anonymous: TestClient) -> None:
 
 
 def test_the_document_names_every_operation_with_its_scope(
-    anonymous: TestClient, app: SandboxApp
+    anonymous: TestClient, app: SandboxApplication
 ) -> None:
     paths = anonymous.get("/openapi.json").json()["paths"]
     for operation in app.operations:
@@ -34,7 +35,9 @@ def test_the_document_names_every_operation_with_its_scope(
         assert control.method.lower() in paths["/__sandbox" + control.path]
 
 
-def test_request_schemas_are_the_validators_own(anonymous: TestClient, app: SandboxApp) -> None:
+def test_request_schemas_are_the_validators_own(
+    anonymous: TestClient, app: SandboxApplication
+) -> None:
     paths = anonymous.get("/openapi.json").json()["paths"]
     add = next(op for op in app.operations if op.path == "/cart/items" and op.method == "POST")
     published = paths["/cart/items"]["post"]["requestBody"]["content"]["application/json"]

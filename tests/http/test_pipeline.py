@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 from starlette.testclient import TestClient
 
-from sandbox.fixtures import Fixture, RateLimit
+from sandbox.domain.access import RateLimit
+from sandbox.domain.fixture import Fixture
 from sandbox.http.app import create_app
 from sandbox.settings import Settings
 from sandbox.store import Store

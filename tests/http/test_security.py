@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from sandbox.fixtures import Fixture
-from sandbox.http.app import SandboxApp, create_app
+from sandbox.domain.fixture import Fixture
+from sandbox.http.app import SandboxApplication, create_app
 from sandbox.settings import Settings
 from sandbox.store import Store
 
@@ -26,9 +26,9 @@ def guarded(fixture: Fixture) -> Iterator[TestClient]:
         yield client
 
 
-def _control_requests(app: SandboxApp) -> list[tuple[str, str]]:
+def _control_requests(app: SandboxApplication) -> list[tuple[str, str]]:
     """One request per control operation, its path parameters filled in."""
-    samples = {"name": "price-spike", "orderNo": "ORD-20240120-001"}
+    samples = {"name": "price-spike", "orderNo": "ORD-20240120-001", "key": "sk-unknown"}
     return [
         (op.method, "/__sandbox" + PARAM.sub(lambda m: samples[m.group(1)], op.path))
         for op in app.control.operations
@@ -36,7 +36,7 @@ def _control_requests(app: SandboxApp) -> list[tuple[str, str]]:
 
 
 def test_with_an_admin_token_every_control_operation_needs_it(guarded: TestClient) -> None:
-    app: SandboxApp = guarded.app  # type: ignore[assignment]
+    app: SandboxApplication = guarded.app  # type: ignore[assignment]
     requests = _control_requests(app)
     assert len(requests) == len(app.control.operations) >= 16
     for method, path in requests:
@@ -149,7 +149,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 
-def _path_requests(app: SandboxApp, victim: Victim) -> list[tuple[str, str, dict[str, Any]]]:
+def _path_requests(
+    app: SandboxApplication, victim: Victim
+) -> list[tuple[str, str, dict[str, Any]]]:
     """One request per API route with a path parameter, naming the victim's things."""
     requests: list[tuple[str, str, dict[str, Any]]] = []
     for op in app.operations:
@@ -165,7 +167,7 @@ def _filled(template: str, values: dict[str, Any]) -> str:
 
 
 def test_no_key_reaches_another_tenants_things_by_any_id(client: TestClient) -> None:
-    app: SandboxApp = client.app  # type: ignore[assignment]
+    app: SandboxApplication = client.app  # type: ignore[assignment]
     victim = Victim(client)
     intruder = client.post("/__sandbox/keys", json={"balance": 9000}).json()["data"]["key"]
     headers = {"Authorization": f"Bearer {intruder}"}

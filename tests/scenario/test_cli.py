@@ -47,7 +47,7 @@ def test_scenario_flags_repeat_and_win_over_the_environment(
 
 def test_startup_scenarios_come_back_after_a_whole_reset() -> None:
     app = create_app(settings=Settings(scenarios=("invalid-key",)))
-    assert app.scenarios.active_names() == ["invalid-key"]
-    app.scenarios.deactivate("invalid-key")
-    app.scenarios.reset()
-    assert app.scenarios.active_names() == ["invalid-key"]
+    assert app.backend.scenarios.active_names() == ["invalid-key"]
+    app.backend.scenarios.deactivate("invalid-key")
+    app.backend.scenarios.reset()
+    assert app.backend.scenarios.active_names() == ["invalid-key"]

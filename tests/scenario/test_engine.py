@@ -55,6 +55,12 @@ class FakeStore:
         self.tenants = {t.user_id: t for t in tenants}
         self.catalog = None
 
+    def tenant(self, user_id: int) -> FakeTenant:
+        return self.tenants[user_id]
+
+    def each(self, user_id: int | None = None) -> list[FakeTenant]:
+        return list(self.tenants.values()) if user_id is None else [self.tenants[user_id]]
+
 
 def fake_step(tenant: FakeTenant, number: str, inspection: str | None) -> None:
     order = tenant.orders[number]

@@ -6,8 +6,8 @@ from typing import Any
 
 from sandbox.domain.cart import NewLine
 from sandbox.http.operations import ID_STRING_OR_INTEGER, Call, Operation, body_schema
-from sandbox.http.routes.views import MESSAGE_SHAPE, message
 from sandbox.http.shapes import BOOLEAN, INTEGER, MONEY, STRING, URL, array, obj
+from sandbox.http.views import MESSAGE_SHAPE, message
 
 
 def get_cart(call: Call) -> dict[str, Any]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.clock import isoformat
-from sandbox.domain.lifecycle import cancel_order
+from sandbox.domain.lifecycle import ORDER_STATUSES, cancel_order
 from sandbox.domain.orders import (
-    ORDER_STATUSES,
     NewOrderLine,
     Order,
     create_order,
@@ -20,21 +19,24 @@ from sandbox.http.shapes import (
     MONEY,
     STRING,
     TIMESTAMP,
-    URL,
     array,
-    enum,
     nullable,
     obj,
     page,
 )
-
-
-def order_items(order: Order) -> list[dict[str, Any]]:
-    return [
-        {"productId": line.product_id, "title": line.title, "skuName": line.sku_name,
-         "price": line.price, "quantity": line.quantity}
-        for line in order.lines
-    ]  # fmt: skip
+from sandbox.http.views import (
+    INSPECTION_SHAPE,
+    LOGISTICS_SHAPE,
+    ORDER_SHAPE,
+    order_items,
+    order_view,
+)
+from sandbox.http.views import (
+    ORDER_ITEM_SHAPE as ITEM_SHAPE,
+)
+from sandbox.http.views import (
+    ORDER_STATUS as STATUS,
+)
 
 
 def order_created_view(order: Order) -> dict[str, Any]:
@@ -46,23 +48,6 @@ def order_created_view(order: Order) -> dict[str, Any]:
         "currency": "CNY",
         "items": order_items(order),
         "createdAt": isoformat(order.created_at),
-    }
-
-
-def order_view(order: Order) -> dict[str, Any]:
-    """``GET /orders/:id``; also what the control plane's advance answers."""
-    return {
-        "orderNo": order.order_no,
-        "status": order.status,
-        "totalAmount": order.total_amount,
-        "serviceFee": order.service_fee,
-        "currency": "CNY",
-        "platform": order.platform,
-        "items": order_items(order),
-        "logistics": order.logistics,
-        "inspection": order.inspection,
-        "createdAt": isoformat(order.created_at),
-        "updatedAt": isoformat(order.updated_at),
     }
 
 
@@ -145,21 +130,9 @@ CANCEL_BODY = body_schema(
     {"reason": {"type": "string", "maxLength": 500, "description": "Why the order is cancelled"}}
 )
 
-STATUS = enum(*ORDER_STATUSES)
-ITEM_SHAPE = obj({"productId": INTEGER, "title": STRING, "skuName": STRING, "price": MONEY,
-                  "quantity": INTEGER})  # fmt: skip
-LOGISTICS_SHAPE = obj({"trackingNo": STRING, "carrier": STRING})
-INSPECTION_SHAPE = obj({"result": enum("passed", "failed"), "weight": INTEGER,
-                        "photos": array(URL)})  # fmt: skip
 CREATED_SHAPE = obj({
     "orderNo": STRING, "status": STATUS, "totalAmount": MONEY, "serviceFee": MONEY,
     "currency": STRING, "items": array(ITEM_SHAPE), "createdAt": TIMESTAMP,
-})  # fmt: skip
-ORDER_SHAPE = obj({
-    "orderNo": STRING, "status": STATUS, "totalAmount": MONEY, "serviceFee": MONEY,
-    "currency": STRING, "platform": STRING, "items": array(ITEM_SHAPE),
-    "logistics": nullable(LOGISTICS_SHAPE), "inspection": nullable(INSPECTION_SHAPE),
-    "createdAt": TIMESTAMP, "updatedAt": TIMESTAMP,
 })  # fmt: skip
 SUMMARY_SHAPE = obj({"orderNo": STRING, "status": STATUS, "totalAmount": MONEY,
                      "itemCount": INTEGER, "createdAt": TIMESTAMP})  # fmt: skip

@@ -6,13 +6,13 @@ from typing import Any
 
 import orjson
 
-from sandbox.domain.catalog import Product
 from sandbox.domain.imports import import_offer, offer_id_from
+from sandbox.domain.product import Product
 from sandbox.domain.stock import StockLedger
 from sandbox.http.operations import Call, Operation, body_schema
 from sandbox.http.responses import dumps
-from sandbox.http.routes.views import PRODUCT_SHAPE, SKU_SHAPE, product_view, sku_view
 from sandbox.http.shapes import INTEGER, MONEY, STRING, URL, array, obj
+from sandbox.http.views import PRODUCT_SHAPE, SKU_SHAPE, product_view, sku_view
 
 
 def get_product(call: Call) -> object:
@@ -20,30 +20,13 @@ def get_product(call: Call) -> object:
     stock = call.tenant.stock
     if stock.touches(product):
         return product_view(product, stock)
-    return rendered(product)
+    # Products never change, so the catalog's view of one is encoded once (per backend).
+    return call.backend.rendered.get(product, untouched_view)
 
 
-#: Products as JSON, as a tenant whose stock does not touch them sees them. Products never
-#: change, so an entry is never stale; it is keyed by the product's identity and holds the
-#: product, so that the key cannot be reused by another object while the entry lives.
-_RENDERED: dict[int, tuple[Product, orjson.Fragment]] = {}
-_RENDERED_MAX = 4096
-
-
-def rendered(product: Product) -> orjson.Fragment:
-    """``product_view`` of ``product`` at the catalog's stock, encoded once."""
-    hit = _RENDERED.get(id(product))
-    if hit is None or hit[0] is not product:
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        hit = _RENDERED[id(product)] = (
-            product,
-            orjson.Fragment(dumps(product_view(product, _UNTOUCHED))),
-        )
-    return hit[1]
-
-
-_UNTOUCHED = StockLedger()
+def untouched_view(product: Product) -> orjson.Fragment:
+    """``product_view`` of ``product`` at the catalog's own stock, encoded."""
+    return orjson.Fragment(dumps(product_view(product, StockLedger())))
 
 
 def import_1688(call: Call) -> dict[str, Any]:

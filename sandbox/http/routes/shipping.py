@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.clock import isoformat
-from sandbox.domain.lifecycle import cancel_shipping, confirm_delivery
+from sandbox.domain.lifecycle import SHIPPING_STATUSES, cancel_shipping, confirm_delivery
 from sandbox.domain.shipping import (
-    SHIPPING_STATUSES,
     Recipient,
     ShippingOrder,
     create_shipping_order,
@@ -21,15 +20,21 @@ from sandbox.http.shapes import (
     STRING,
     TIMESTAMP,
     array,
-    enum,
     nullable,
     obj,
     page,
 )
-
-
-def _items(order: ShippingOrder) -> list[dict[str, Any]]:
-    return [{"inventoryId": package_id, "name": name} for package_id, name in order.items]
+from sandbox.http.views import (
+    SHIPPING_ITEM_SHAPE as ITEM_SHAPE,
+)
+from sandbox.http.views import (
+    SHIPPING_SHAPE,
+    shipping_items,
+    shipping_view,
+)
+from sandbox.http.views import (
+    SHIPPING_STATUS as STATUS,
+)
 
 
 def shipping_created_view(order: ShippingOrder) -> dict[str, Any]:
@@ -40,7 +45,7 @@ def shipping_created_view(order: ShippingOrder) -> dict[str, Any]:
         "totalWeight": order.total_weight,
         "shippingFee": order.shipping_fee,
         "currency": "CNY",
-        "items": _items(order),
+        "items": shipping_items(order),
         "createdAt": isoformat(order.created_at),
     }
 
@@ -54,32 +59,6 @@ def shipping_summary(order: ShippingOrder) -> dict[str, Any]:
         "totalWeight": order.total_weight,
         "shippingFee": order.shipping_fee,
         "createdAt": isoformat(order.created_at),
-    }
-
-
-def shipping_view(order: ShippingOrder) -> dict[str, Any]:
-    """``GET /shipping/orders/:id``; also what the control plane's advance answers."""
-    recipient = order.recipient
-    return {
-        "orderNo": order.order_no,
-        "status": order.status,
-        "channelId": order.channel_id,
-        "channelName": order.channel_name,
-        "trackingNo": order.tracking_no,
-        "totalWeight": order.total_weight,
-        "shippingFee": order.shipping_fee,
-        "currency": "CNY",
-        "items": _items(order),
-        "recipientName": recipient.name,
-        "recipientPhone": recipient.phone,
-        "recipientCountry": recipient.country,
-        "recipientState": recipient.state,
-        "recipientCity": recipient.city,
-        "recipientAddress": recipient.address,
-        "recipientZipCode": recipient.zip_code,
-        "remark": order.remark,
-        "createdAt": isoformat(order.created_at),
-        "updatedAt": isoformat(order.updated_at),
     }
 
 
@@ -163,8 +142,6 @@ LIST_QUERY = body_schema(
     {**PAGINATION, "status": {"type": "string", "enum": list(SHIPPING_STATUSES)}}
 )
 
-STATUS = enum(*SHIPPING_STATUSES)
-ITEM_SHAPE = obj({"inventoryId": INTEGER, "name": STRING})
 CREATED_SHAPE = obj({
     "orderNo": STRING, "status": STATUS, "channelName": STRING, "totalWeight": INTEGER,
     "shippingFee": MONEY, "currency": STRING, "items": array(ITEM_SHAPE), "createdAt": TIMESTAMP,
@@ -172,14 +149,6 @@ CREATED_SHAPE = obj({
 SUMMARY_SHAPE = obj({
     "orderNo": STRING, "status": STATUS, "channelName": STRING, "trackingNo": nullable(STRING),
     "totalWeight": INTEGER, "shippingFee": MONEY, "createdAt": TIMESTAMP,
-})  # fmt: skip
-SHIPPING_SHAPE = obj({
-    "orderNo": STRING, "status": STATUS, "channelId": STRING, "channelName": STRING,
-    "trackingNo": nullable(STRING), "totalWeight": INTEGER, "shippingFee": MONEY,
-    "currency": STRING, "items": array(ITEM_SHAPE), "recipientName": STRING,
-    "recipientPhone": STRING, "recipientCountry": STRING, "recipientState": STRING,
-    "recipientCity": STRING, "recipientAddress": STRING, "recipientZipCode": STRING,
-    "remark": STRING, "createdAt": TIMESTAMP, "updatedAt": TIMESTAMP,
 })  # fmt: skip
 CANCELLED_SHAPE = obj({"orderNo": STRING, "status": STATUS, "refundAmount": MONEY,
                        "message": STRING})  # fmt: skip

@@ -16,7 +16,6 @@ from sandbox.http.operations import (
     body_schema,
     page_of,
 )
-from sandbox.http.routes.views import MESSAGE_SHAPE, message, timestamp
 from sandbox.http.shapes import (
     BOOLEAN,
     INTEGER,
@@ -30,6 +29,7 @@ from sandbox.http.shapes import (
     obj,
     page,
 )
+from sandbox.http.views import MESSAGE_SHAPE, message, timestamp
 
 LANGUAGES = ["en", "zh-CN", "zh-TW", "ja", "ko", "fr", "de", "es", "ru"]
 

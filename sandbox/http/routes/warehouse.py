@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.clock import isoformat
-from sandbox.domain.warehouse import PACKAGE_STATUSES, Package
+from sandbox.domain.lifecycle import PACKAGE_STATUSES
+from sandbox.domain.warehouse import Package
 from sandbox.http.operations import (
     PAGINATION,
     Call,

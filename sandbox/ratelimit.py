@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sandbox.domain.access import RateLimit
 from sandbox.errors import TooManyRequests
-from sandbox.fixtures import RateLimit
 
 Headers = list[tuple[bytes, bytes]]
 

@@ -5,15 +5,18 @@ it carried (or in the sandbox's anonymous journal when the key is missing or unk
 journal is a ring buffer, so memory does not grow with the number of requests. Recording is
 cheap (a tuple append); bodies and query strings are parsed only when the journal is read.
 
-A body over :data:`BODY_LIMIT` bytes is kept cut to that size and marked, so one journal holds
-at most ``size`` times 16 KiB of bodies; such an entry's ``body`` is then the text of its start,
-ending in ``… [truncated: N bytes]`` (N being the size received).
+Each entry keeps the request body and the response body. A body over :data:`BODY_LIMIT` bytes
+is kept cut to that size and marked, so one journal holds at most ``size`` times 32 KiB of
+bodies; such a ``body`` (or ``response``) is then the text of its start, ending in
+``… [truncated: N bytes]`` (N being the whole size). ``durationMs`` is the wall-clock time the
+sandbox took from the request's arrival to its reply (a scenario's added latency included).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import os
 from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
@@ -22,13 +25,27 @@ from typing import Any, NamedTuple
 import orjson
 
 from sandbox.clock import isoformat
-from sandbox.http.exchange import parse_query
+from sandbox.querystring import parse_query
 
 #: Entries kept per tenant (and for anonymous requests) by default.
 JOURNAL_SIZE = 1000
 
 #: Bytes of a request body an entry keeps; a longer one is cut and marked.
 BODY_LIMIT = 16 * 1024
+
+
+class RequestIds:
+    """The ``X-Request-Id`` of every request, which its journal entry carries too: a prefix
+    random per process (ids of two sandboxes never collide) and a sequence."""
+
+    __slots__ = ("_counter", "prefix")
+
+    def __init__(self) -> None:
+        self.prefix = os.urandom(4).hex()
+        self._counter = itertools.count(1)
+
+    def next(self) -> str:
+        return f"req-{self.prefix}-{next(self._counter):08d}"
 
 
 class Entry(NamedTuple):
@@ -42,6 +59,8 @@ class Entry(NamedTuple):
     status: int | None
     scenario: str | None
     time: datetime
+    response: bytes
+    duration_ms: float
 
     def render(self) -> dict[str, Any]:
         return {
@@ -54,6 +73,8 @@ class Entry(NamedTuple):
             "status": self.status,
             "scenario": self.scenario,
             "time": isoformat(self.time),
+            "response": _body(self.response),
+            "durationMs": round(self.duration_ms, 3),
         }
 
 
@@ -80,15 +101,19 @@ class Journal:
         status: int | None,
         scenario: str | None,
         time: datetime,
+        response: bytes = b"",
+        duration_ms: float = 0.0,
     ) -> None:
         if len(body) > BODY_LIMIT:
             body = truncated(body)
+        if len(response) > BODY_LIMIT:
+            response = truncated(response)
         book = self.books.get(user_id)
         if book is None:
             book = self.books[user_id] = deque(maxlen=self.size)
         book.append(
             Entry(next(self._sequence), request_id, method, path, query_string, key, body,
-                  status, scenario, time)
+                  status, scenario, time, response, duration_ms)
         )  # fmt: skip
 
     def entries(
@@ -114,6 +139,11 @@ class Journal:
             and (path is None or entry.path == path)
             and (status is None or entry.status == status)
         ]
+
+    def count(self, user_id: int | None) -> int:
+        """How many entries one tenant's journal (``None``: the anonymous one) holds."""
+        book = self.books.get(user_id)
+        return len(book) if book is not None else 0
 
     def clear(self, user_id: int | None = None, *, everyone: bool = False) -> None:
         if everyone:

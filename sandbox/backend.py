@@ -1,0 +1,256 @@
+"""The backend: the one owner of the sandbox's mutable state, and the verbs over it.
+
+As moto's backends are for AWS, a :class:`Backend` holds everything that changes while the
+sandbox runs: the :class:`~sandbox.store.Store` (keys, tenants, catalog), the rate limiter's
+windows, the request journal, the scenario engine's activations, the request-id sequence and
+the rendering cache. Each whole-state operation is one method that does all of its steps, so
+no caller has to remember "and then also clear X"::
+
+    backend.reset()                  # everything back to the fixtures
+    backend.reset_tenant(user_id)    # one tenant: state, clock, windows, journal, scenarios
+    backend.mint(scopes, balance)    # a new tenant, with the sandbox-wide scenarios applied
+    backend.retire(key)              # a minted tenant gone, with all that was kept about it
+    backend.restore(state)           # a whole state (checked first), progressions resynced
+    backend.advance_clock(user_id, seconds)   # firing every step and window due on the way
+    backend.activate(name, user_id)  # with the scenario's state effects and fresh windows
+
+The HTTP layer (API and control plane alike) calls these; nothing else writes into the pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from sandbox.domain.access import ApiKey
+from sandbox.domain.lifecycle import advance_order, advance_shipping
+from sandbox.domain.orders import Order
+from sandbox.domain.shipping import ShippingOrder
+from sandbox.domain.tenant import Tenant
+from sandbox.errors import BadRequest
+from sandbox.fixtures import load_fixture
+from sandbox.journal import JOURNAL_SIZE, Journal, RequestIds
+from sandbox.persistence import check_state
+from sandbox.ratelimit import RateLimiter
+from sandbox.scenario.engine import ScenarioEngine
+from sandbox.scenario.loader import bundled_scenarios, resolve
+from sandbox.scenario.model import Scenario
+from sandbox.schemas import problems
+from sandbox.settings import Settings
+from sandbox.store import Store, UnknownKey
+
+T = TypeVar("T")
+V = TypeVar("V")
+
+
+class IdentityCache(Generic[T, V]):
+    """Values computed once per object, keyed by its identity and bounded (cleared whole when
+    full). An entry holds its object, so the key cannot be reused while the entry lives."""
+
+    __slots__ = ("entries", "size")
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.entries: dict[int, tuple[T, V]] = {}
+
+    def get(self, subject: T, compute: Callable[[T], V]) -> V:
+        hit = self.entries.get(id(subject))
+        if hit is None or hit[0] is not subject:
+            if len(self.entries) >= self.size:
+                self.entries.clear()
+            hit = self.entries[id(subject)] = (subject, compute(subject))
+        return hit[1]
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+class Backend:
+    """Everything the sandbox keeps, and every operation on it as a whole."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        scenarios: Mapping[str, Scenario] | None = None,
+        startup: Iterable[Scenario] = (),
+        journal_size: int = JOURNAL_SIZE,
+    ) -> None:
+        self.store = store
+        self.limiter = RateLimiter(store.fixture.rate_limit)
+        self.journal = Journal(journal_size)
+        self.scenarios = ScenarioEngine(store, dict(scenarios or {}))
+        self.request_ids = RequestIds()
+        #: Encoded product views, for tenants whose stock does not touch the product.
+        self.rendered: IdentityCache[Any, Any] = IdentityCache()
+        self.scenarios.start_with(startup)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: Store | None = None) -> Backend:
+        """The backend of ``settings``: its fixture (unless ``store`` is given), the bundled
+        scenarios, and the ``--scenario`` ones active from the start."""
+        if store is None:
+            store = Store(load_fixture(settings.fixtures), seed=settings.seed)
+        bundled = bundled_scenarios()
+        startup = [resolve(spec, bundled) for spec in settings.scenarios]
+        return cls(store, scenarios=bundled, startup=startup, journal_size=settings.journal_size)
+
+    # -- keys and tenants -------------------------------------------------------------
+
+    def authenticate(self, key: str | None) -> ApiKey:
+        """The key of an API request (401 when missing or unknown)."""
+        return self.store.authenticate(key)
+
+    def key(self, key: str) -> ApiKey:
+        """The key a control request names (404 when unknown)."""
+        found = self.store.keys.get(key)
+        if found is None:
+            raise UnknownKey()
+        return found
+
+    def tenant(self, user_id: int) -> Tenant:
+        return self.store.tenants[user_id]
+
+    def tenants(self, user_id: int | None = None) -> Iterator[Tenant]:
+        """The tenant of ``user_id``, or every tenant when it is None."""
+        return self.store.each(user_id)
+
+    @property
+    def default_user_id(self) -> int:
+        """The fixture's first user: whom a sandbox-wide read or order advance speaks of."""
+        return int(next(iter(self.store.fixture.users)))
+
+    def mint(self, scopes: tuple[str, ...] | None = None, balance: Decimal | None = None) -> ApiKey:
+        """A new isolated tenant with a copy of the story; sandbox-wide scenarios apply to it."""
+        key = self.store.mint(scopes, balance)
+        self.scenarios.tenant_built(key.user_id)
+        return key
+
+    def retire(self, key: str) -> ApiKey:
+        """Drop a minted tenant: its keys stop working, and its state, clock, windows,
+        scenarios and journal go (409 for the fixture's own keys, 404 for an unknown one)."""
+        keys = self.store.keys_of(self.key(key).user_id)
+        retired = self.store.retire(key)
+        for each in keys:
+            self.limiter.forget(each.key)
+        self.journal.clear(retired.user_id)
+        self.scenarios.forget_tenant(retired.user_id)
+        return retired
+
+    # -- whole-state operations -------------------------------------------------------
+
+    def reset(self) -> None:
+        """State, clocks, scenarios, windows and journal back to the fixtures; minted tenants
+        and 1688 imports go."""
+        self.store.reset()
+        self.limiter.forget()
+        self.journal.clear(everyone=True)
+        self.rendered.clear()
+        self.scenarios.reset()
+
+    def reset_tenant(self, user_id: int) -> None:
+        """One tenant back to its story: state, clock, windows, journal and scenarios."""
+        self.store.reset_tenant(user_id)
+        for key in self.store.keys_of(user_id):
+            self.limiter.forget(key.key)
+        self.journal.clear(user_id)
+        self.scenarios.reset_tenant(user_id)
+
+    def export(self, user_id: int | None = None) -> dict[str, Any]:
+        """The whole state (``GET /__sandbox/state``), or one tenant's ``users[]`` entry."""
+        if user_id is not None:
+            return self.store.tenant(user_id).to_state()
+        return self.store.export()
+
+    def restore(self, state: Any) -> None:
+        """Replace the whole state with a checked document; progressions resume on it."""
+        self.store.restore(check_state(state))
+        for tenant in self.store.each():
+            self.scenarios.sync(tenant)
+
+    def restore_tenant(self, user_id: int, document: Any) -> None:
+        """Replace one tenant's state with a checked ``users[]`` entry of the same id."""
+        found = problems(document, "fixture", "user")
+        if found:
+            raise BadRequest(found)
+        if document["id"] != user_id:
+            raise BadRequest([f"id: must be {user_id}, the id of the key's user"])
+        self.scenarios.sync(self.store.replace_tenant(user_id, document))
+
+    # -- clocks -----------------------------------------------------------------------
+
+    def advance_clock(self, user_id: int | None, seconds: float) -> None:
+        """Move clocks forward, firing every progression step due on the way at its moment
+        (rate-limit windows are read from the clock, so those due end too)."""
+        for tenant in self.store.each(user_id):
+            self.scenarios.advance_clock(tenant, tenant.clock.now() + timedelta(seconds=seconds))
+
+    def set_clock(
+        self, user_id: int | None, now: datetime | None = None, frozen: bool | None = None
+    ) -> None:
+        """Set clocks (forward: as :meth:`advance_clock` does) and freeze or thaw them."""
+        for tenant in self.store.each(user_id):
+            if now is not None:
+                if now > tenant.clock.now():
+                    self.scenarios.advance_clock(tenant, now)
+                else:
+                    tenant.clock.set(now)
+            if frozen is not None:
+                tenant.clock.set(frozen=frozen)
+
+    # -- scenarios --------------------------------------------------------------------
+
+    def activate(self, name: str, user_id: int | None = None) -> bool:
+        """Activate a known scenario (sandbox-wide, or on one tenant), applying its state
+        effects; False when it already was active there."""
+        changed = self.scenarios.activate(name, user_id)
+        if changed:
+            self._fresh_windows(self.scenarios.lookup(name, user_id), user_id)
+        return changed
+
+    def deactivate(self, name: str, user_id: int | None = None) -> bool:
+        """Deactivate a scenario; the state it set stays until a reset."""
+        scenario = self.scenarios.lookup(name, user_id)
+        changed = self.scenarios.deactivate(name, user_id)
+        if changed:
+            self._fresh_windows(scenario, user_id)
+        return changed
+
+    def register(self, scenario: Scenario, user_id: int | None = None) -> None:
+        """Make a posted scenario known (replacing one of its name) and activate it afresh."""
+        previous = self.scenarios.catalogue(user_id).get(scenario.name)
+        if previous is not None:
+            self._fresh_windows(previous, user_id)
+        self.scenarios.register(scenario, user_id)
+        self._fresh_windows(scenario, user_id)
+
+    def _fresh_windows(self, scenario: Scenario, user_id: int | None) -> None:
+        """A scenario that changes a rate limit starts the keys it names on fresh windows."""
+        if scenario.key is None or scenario.key.rate_limit is None:
+            return
+        for key in list(self.store.keys.values()):
+            if (user_id is None or key.user_id == user_id) and scenario.key.applies_to(key.key):
+                self.limiter.forget(key.key)
+
+    # -- lifecycles and the wallet ----------------------------------------------------
+
+    def advance_order(
+        self, user_id: int, order_no: str, to: str | None = None, inspection: str | None = None
+    ) -> Order:
+        """Move a purchase order forward with every side effect (an explicit QC result wins,
+        else the one an active scenario such as ``qc-failed`` chooses)."""
+        tenant = self.store.tenant(user_id)
+        result = inspection or self.scenarios.inspection(user_id)
+        return advance_order(tenant, self.store.catalog, order_no, to, inspection=result)
+
+    def advance_shipping(self, user_id: int, order_no: str, to: str | None = None) -> ShippingOrder:
+        return advance_shipping(self.store.tenant(user_id), order_no, to)
+
+    def topup(self, user_id: int | None, amount: Decimal) -> list[Tenant]:
+        """Credit one tenant's wallet (or every tenant's) with a ``topup`` transaction."""
+        tenants = list(self.store.each(user_id))
+        for tenant in tenants:
+            tenant.wallet.move("topup", amount, tenant.now(), description="Sandbox top-up")
+        return tenants

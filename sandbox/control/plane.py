@@ -1,0 +1,92 @@
+"""The control plane under ``/__sandbox``: just another endpoint over the same backend.
+
+It needs no API key. A request that carries ``Authorization: Bearer <key>`` acts on that key's
+tenant only (even while a scenario makes the API refuse the key); without one, on the whole
+sandbox. When ``SANDBOX_ADMIN_TOKEN`` is set, every control request but health must carry it
+in ``X-Sandbox-Admin-Token``. The operations live in this package, one module per area.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import orjson
+
+from sandbox.backend import Backend
+from sandbox.control import clock, journal, lifecycle, scenarios, state, tenants
+from sandbox.control.operation import ControlCall, ControlOperation
+from sandbox.errors import BadRequest, NotFound, Unauthorized
+from sandbox.http.endpoint import Endpoint
+from sandbox.http.exchange import Exchange, Reply
+from sandbox.http.routing import Router
+from sandbox.http.validation import coerce_query, validate
+from sandbox.settings import Settings
+
+#: The control plane takes larger bodies than the API (a whole state export, PUT back).
+CONTROL_BODY_LIMIT = 16 * 1024 * 1024
+
+#: Every control operation but health, by area.
+OPERATIONS: tuple[ControlOperation, ...] = (
+    *tenants.OPERATIONS,
+    *clock.OPERATIONS,
+    *journal.OPERATIONS,
+    *scenarios.OPERATIONS,
+    *state.OPERATIONS,
+    *lifecycle.OPERATIONS,
+)
+
+_HEALTH_BODY = b'{"status":"ok"}'
+
+
+class ControlPlane(Endpoint):
+    """Routes ``/__sandbox/...`` requests to their :class:`ControlOperation`."""
+
+    body_limit = CONTROL_BODY_LIMIT
+
+    def __init__(self, backend: Backend, settings: Settings) -> None:
+        super().__init__(backend)
+        self.settings = settings
+        self.operations = OPERATIONS
+        self.router: Router[ControlOperation] = Router(self.operations)
+
+    def handle(self, exchange: Exchange) -> Reply:
+        path = exchange.raw_path.removeprefix("/__sandbox") or "/"
+        if path.endswith("/") and len(path) > 1:
+            path = path[:-1]
+        if path == "/health" and exchange.method == "GET":
+            return Reply(200, _HEALTH_BODY)
+        token = self.settings.admin_token
+        if token is not None and not secrets.compare_digest(
+            exchange.headers.get("x-sandbox-admin-token", "").encode(), token.encode()
+        ):
+            raise Unauthorized("Invalid or missing X-Sandbox-Admin-Token")
+        op, params = self.router.match(exchange.method, path)
+        if op is None:
+            raise NotFound(f"Cannot {exchange.method} {exchange.url}")
+        key = tenant = None
+        bearer = exchange.bearer()
+        if bearer is not None:
+            key = self.backend.key(bearer)
+            tenant = self.backend.tenant(key.user_id)
+        content_type = exchange.headers.get("content-type", "")
+        document = None if "yaml" in content_type else _json(exchange)
+        body = validate(op.body, document) if op.body is not None else {}
+        query = (
+            validate(op.query, coerce_query(op.query, exchange.query()))
+            if op.query is not None
+            else {}
+        )
+        call = ControlCall(self.backend, self.settings, key, tenant, params, body, query,
+                           exchange.body, content_type, document)  # fmt: skip
+        return Reply.data(op.status, op.handler(call))
+
+
+def _json(exchange: Exchange) -> Any:
+    """The JSON body, parsed here too when the client did not say it was JSON."""
+    if exchange.json is not None or not exchange.body.strip():
+        return exchange.json
+    try:
+        return orjson.loads(exchange.body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Malformed JSON: {exc}") from None
