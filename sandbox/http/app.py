@@ -3,6 +3,7 @@
 Everything the sandbox serves is composed here, in one place::
 
     /openapi.json      the OpenAPI 3.1 document, built once from the route tables
+    /docs, /__sandbox/ui   the pages for people (sandbox.pages)
     /__sandbox/...     the control plane (sandbox.control)
     everything else    the v1 API pipeline (sandbox.http.api), under / and /v1/
 
@@ -26,6 +27,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route
 
+from sandbox import pages
 from sandbox.backend import Backend
 from sandbox.control.plane import ControlPlane
 from sandbox.errors import NotFound
@@ -120,6 +122,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     document = OpenApiDocument(api, control)
     routes: list[BaseRoute] = [
         Route("/openapi.json", document),
+        *pages.routes(settings),
         Under("/__sandbox", control),
         Under("/", api),
     ]
