@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from sandbox import __version__
 from sandbox.settings import Settings, parse_origins
+
+
+class StartError(Exception):
+    """The server cannot start as it was asked to (a port taken, say); the reason."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,10 +99,15 @@ def serve(settings: Settings) -> int:
     try:
         store = Store(load_fixture(settings.fixtures), seed=settings.seed)
         loaded = state_file is not None and load_if_present(store, state_file)
+        if state_file is not None:
+            _check_saves(state_file)
         app = create_app(store, settings)
-    except (FixtureError, StateFileError) as exc:
+        listener = _listen(settings.host, settings.port)
+    except (FixtureError, StateFileError, StartError) as exc:
+        # Refused at start, in one message and exit 1: never a server that runs on something
+        # else than it was asked for, nor one that fails at its first save.
         print(f"sandbox: {exc}", file=sys.stderr)
-        return 2
+        return 1
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -115,10 +125,40 @@ def serve(settings: Settings) -> int:
     # handler that was there before it; a no-op one makes that graceful stop exit 0.
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, _stopped)
-    server.run()
+    server.run(sockets=[listener])
     if state_file is not None and server.started:
         return _save_on_exit(store, state_file)
     return 0
+
+
+def _check_saves(path: Path) -> None:
+    """Refuse a state file whose folder cannot take a save (a read-only or foreign volume)."""
+    import tempfile
+
+    from sandbox.persistence import StateFileError
+
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        raise StateFileError(
+            f"{path}: cannot save the state file there: {exc.strerror} ({path.parent})"
+        ) from None
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound and listening before anything is announced, so that a port
+    taken is one line at start, not a banner followed by uvicorn's error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(2048)
+    except OSError as exc:
+        listener.close()
+        raise StartError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return listener
 
 
 def _save_on_exit(store: object, path: Path) -> int:

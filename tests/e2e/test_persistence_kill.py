@@ -150,7 +150,7 @@ def test_a_corrupt_or_foreign_state_file_is_refused_at_start_and_left_alone(
          "--state-file", str(path)],
         capture_output=True, text=True, timeout=30, env=clean_env(),
     )  # fmt: skip
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert str(path) in result.stderr
     assert "not a sandbox state file" in result.stderr
     assert path.read_bytes() == content

@@ -123,5 +123,5 @@ def test_serve_refuses_an_unknown_scenario(tmp_path: Path) -> None:
          "--scenario", "no-such-scenario"],
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "no-such-scenario: no such scenario" in result.stderr
