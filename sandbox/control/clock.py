@@ -51,7 +51,11 @@ def set_clock(call: ControlCall) -> dict[str, Any]:
 ADVANCE_BODY = body_schema(
     {"seconds": {"type": "number", "minimum": 0, "maximum": MAX_SECONDS}}, ("seconds",)
 )
-SET_BODY = body_schema({"now": {"type": "string"}, "frozen": {"type": "boolean"}})
+SET_BODY = {
+    **body_schema({"now": {"type": "string"}, "frozen": {"type": "boolean"}}),
+    "anyOf": [{"required": ["now"]}, {"required": ["frozen"]}],
+    "x-messages": ["now or frozen must be given"],
+}
 CLOCK_SHAPE = obj({"now": TIMESTAMP, "frozen": BOOLEAN})
 
 

@@ -75,6 +75,6 @@ OPERATIONS = (
     ControlOperation("PUT", "/state", put_state, response=RESTORED_SHAPE,
                      document_body={"application/json": STATE_SHAPE},
                      summary="Restore a state GET /__sandbox/state returned."),
-    ControlOperation("POST", "/state/save", save_state_file, response=SAVED_SHAPE,
+    ControlOperation("POST", "/state/save", save_state_file, response=SAVED_SHAPE, errors=(409,),
                      summary="Save the whole state to the state file (409 without one)."),
 )  # fmt: skip

@@ -31,13 +31,15 @@ from sandbox.http.endpoint import Endpoint, send_reply
 from sandbox.http.exchange import Exchange, Reply
 from sandbox.http.faults import scripted_reply, send_with_outcome
 from sandbox.http.operations import Call, Operation
-from sandbox.http.routing import Router
-from sandbox.http.validation import coerce_query, parse_int_param, validate
+from sandbox.http.routing import Router, decode_params
+from sandbox.http.validation import coerce_form, coerce_query, parse_int_param, validate
 from sandbox.scenario.engine import Outcome, UnknownScenario
 
 
 class ApiPipeline(Endpoint):
     """The v1 API over one backend, served under ``/`` and ``/v1/``."""
+
+    parses_forms = True
 
     def __init__(self, backend: Backend, operations: Iterable[Operation], body_limit: int) -> None:
         super().__init__(backend)
@@ -49,6 +51,8 @@ class ApiPipeline(Endpoint):
         operation, params = self.router.match(exchange.method, exchange.path)
         if operation is None:
             raise NotFound(f"Cannot {exchange.method} {exchange.url}")
+        if exchange.encoded and params:
+            params = decode_params(params)
         return self.run(operation, params, exchange)
 
     async def respond(self, exchange: Exchange, reply: Reply, send: Any) -> None:
@@ -57,7 +61,7 @@ class ApiPipeline(Endpoint):
             reply.headers.append((b"x-sandbox-scenario", exchange.scenario.encode()))
         if outcome is None:
             self.record(exchange, reply, reply.status, 0.0)
-            await send_reply(send, reply, exchange.request_id)
+            await send_reply(send, reply, exchange.request_id, exchange.method == "HEAD")
             return
         status = None if outcome.drops_response else reply.status
         self.record(exchange, reply, status, outcome.delay)
@@ -172,7 +176,12 @@ class ApiPipeline(Endpoint):
             if operation.query is not None
             else {}
         )
-        body = validate(operation.body, exchange.json) if operation.body is not None else {}
+        body = {}
+        if operation.body is not None:
+            sent = exchange.json
+            if exchange.form:  # strings: numbers and booleans as @Type() turns them
+                sent = coerce_form(operation.body, sent)
+            body = validate(operation.body, sent)
         call = Call(self.backend, key, tenant, parsed, query, body)
         return Reply.data(operation.status, operation.handler(call), exchange.rate_headers)
 

@@ -6,6 +6,10 @@ for malformed JSON), asks :meth:`Endpoint.handle` for a :class:`~sandbox.http.ex
 turns an :class:`~sandbox.errors.ApiError` into the reference's error shape (anything else into
 a logged 500), and sends the reply with its ``X-Request-Id``. No per-request wrappers: this is
 the product's hot path.
+
+As Express's ``res.send`` does, every reply carries a weak ``ETag``; a ``GET`` or ``HEAD``
+whose ``If-None-Match`` names it gets ``304 Not Modified`` without a body, and a ``HEAD`` gets
+the ``GET``'s headers (its ``Content-Length`` too) without the body.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from starlette.types import Receive, Scope, Send
 
 from sandbox.backend import Backend
 from sandbox.errors import ApiError
-from sandbox.http.exchange import Exchange, Reply
+from sandbox.http.exchange import ClientGone, Exchange, Reply
+from sandbox.http.responses import weak_etag
 
 logger = logging.getLogger("sandbox")
 
@@ -29,6 +34,9 @@ class Endpoint:
 
     #: The largest request body accepted, in bytes.
     body_limit: int = 100 * 1024
+    #: Whether ``application/x-www-form-urlencoded`` bodies are parsed (NestJS's API does; the
+    #: control plane reads a body sent without a JSON type, as curl's ``-d`` sends, as JSON).
+    parses_forms: bool = False
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -39,29 +47,69 @@ class Endpoint:
         exchange = Exchange(scope, self.backend.request_ids.next())
         try:
             if exchange.method not in _BODYLESS or "content-length" in exchange.headers:
-                await exchange.read_body(receive, self.body_limit)
+                await exchange.read_body(receive, self.body_limit, self.parses_forms)
             reply = self.handle(exchange)
+        except ClientGone:
+            return
         except ApiError as error:
             reply = Reply.error(error, exchange.rate_headers)
         except Exception:
             logger.exception("unhandled error on %s %s", exchange.method, exchange.url)
             reply = Reply.error(ApiError(), exchange.rate_headers)
-        await self.respond(exchange, reply, send)
+        await self.respond(exchange, conditional(exchange, reply), send)
 
     def handle(self, exchange: Exchange) -> Reply:
         """The reply to one request; raise an :class:`ApiError` for an error reply."""
         raise NotImplementedError
 
     async def respond(self, exchange: Exchange, reply: Reply, send: Any) -> None:
-        await send_reply(send, reply, exchange.request_id)
+        await send_reply(send, reply, exchange.request_id, exchange.method == "HEAD")
 
 
-async def send_reply(send: Any, reply: Reply, request_id: str) -> None:
+def conditional(exchange: Exchange, reply: Reply) -> Reply:
+    """``reply`` with its weak ``ETag``, or the ``304`` that replaces it when the request's
+    ``If-None-Match`` names it (Express's ``req.fresh``: a ``GET`` or ``HEAD`` answered 2xx,
+    without ``Cache-Control: no-cache``)."""
+    tag = reply.etag = weak_etag(reply.body)  # the same for a reply served twice (cached)
+    wanted = exchange.headers.get("if-none-match")
+    if (
+        wanted is not None
+        and 200 <= reply.status < 300
+        and exchange.method in ("GET", "HEAD")
+        and _fresh(wanted, tag.decode(), exchange.headers.get("cache-control"))
+    ):
+        return Reply(304, b"", reply.headers, reply.content_type, tag)
+    if exchange.outcome is not None:  # sent by a scenario's fault path: the header itself
+        return Reply(reply.status, reply.body, [*reply.headers, (b"etag", tag)],
+                     reply.content_type)  # fmt: skip
+    return reply
+
+
+def _fresh(wanted: str, tag: str, cache_control: str | None) -> bool:
+    if cache_control is not None and "no-cache" in cache_control.lower():
+        return False
+    if wanted.strip() == "*":
+        return True
+    for token in wanted.split(","):
+        token = token.strip()
+        if token == tag or "W/" + token == tag or token == "W/" + tag:
+            return True
+    return False
+
+
+async def send_reply(send: Any, reply: Reply, request_id: str, head: bool = False) -> None:
+    """Send ``reply``; for a ``HEAD`` (``head``), its headers only. A 304 carries neither a
+    body nor the headers that describe one."""
+    body = reply.body
     headers = [
         (b"content-type", reply.content_type),
-        (b"content-length", str(len(reply.body)).encode()),
+        (b"content-length", str(len(body)).encode()),
         (b"x-request-id", request_id.encode()),
         *reply.headers,
     ]
+    if reply.etag is not None:
+        headers.append((b"etag", reply.etag))
+    if reply.status == 304:
+        del headers[:2]
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-    await send({"type": "http.response.body", "body": reply.body})
+    await send({"type": "http.response.body", "body": b"" if head else body})

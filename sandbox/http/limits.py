@@ -9,22 +9,30 @@ an unfinished head is checked after each chunk, so a head that never ends cannot
 
 A slow client holds only its own connection: every connection is served by the same event
 loop, so others are answered while it dawdles, and it is closed once the head timeout passes
-(or, between requests, once the keep-alive timeout passes).
+(or, between requests, once the keep-alive timeout passes). A request body that is still
+incomplete ``body_timeout`` seconds after its head gets ``408`` and the connection is closed
+(Node's ``requestTimeout`` does the same); the request is never handled. Beyond
+``max_connections`` open connections, uvicorn answers ``503`` to new ones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from typing import Any
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from sandbox.settings import HEADER_LIMIT, HEADER_TIMEOUT, Settings
+from sandbox.settings import BODY_TIMEOUT, HEADER_LIMIT, HEADER_TIMEOUT, Settings
 
 #: Seconds an idle keep-alive connection stays open between requests (Node's default).
 KEEP_ALIVE_TIMEOUT = 5
+
+#: Seconds between two warnings about malformed requests.
+WARNING_INTERVAL = 10.0
 
 #: Seconds a stopping server waits for requests in flight.
 GRACEFUL_SHUTDOWN_TIMEOUT = 5
@@ -49,6 +57,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     head_limit: int = HEADER_LIMIT
     head_timeout: float = HEADER_TIMEOUT
+    body_timeout: float = BODY_TIMEOUT
+    warned_at: float = -math.inf  # the last "Invalid HTTP request" warning
+    skipped: int = 0  # the ones not logged since
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[arg-type]
@@ -57,9 +68,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._head_timer: asyncio.TimerHandle | None = self.loop.call_later(
             self.head_timeout, self._refuse, 408
         )
+        self._body_timer: asyncio.TimerHandle | None = None
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_timer()
+        self._stop_body_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -72,7 +85,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             if isinstance(exc.__context__, HeadTooLarge):
                 self._refuse(431)
             else:
-                self.logger.warning("Invalid HTTP request received.")
+                self._warn_invalid()
                 self.send_400_response("Invalid HTTP request received.")
             return
         except httptools.HttpParserUpgrade:
@@ -87,6 +100,19 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             elif self._head_timer is None:
                 self._head_timer = self.loop.call_later(self.head_timeout, self._refuse, 408)
 
+    def _warn_invalid(self) -> None:
+        """Log malformed requests once per :data:`WARNING_INTERVAL`, not once each: a flood of
+        them must not flood the log. (The moment is kept on the server's own protocol class,
+        which :func:`protocol_class` makes per server.)"""
+        now = time.monotonic()
+        server = type(self)
+        if now - server.warned_at >= WARNING_INTERVAL:
+            skipped, server.skipped, server.warned_at = server.skipped, 0, now
+            more = f" ({skipped} more since the last warning)" if skipped else ""
+            self.logger.warning("Invalid HTTP request received%s.", more)
+        else:
+            server.skipped += 1
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._in_head = True
@@ -99,6 +125,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if size > self.head_limit:
             raise HeadTooLarge
         super().on_headers_complete()
+        if _has_body(self.headers):
+            self._body_timer = self.loop.call_later(self.body_timeout, self._body_late)
+
+    def on_message_complete(self) -> None:
+        self._stop_body_timer()
+        super().on_message_complete()
+
+    def _stop_body_timer(self) -> None:
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
+
+    def _body_late(self) -> None:
+        self._body_timer = None
+        self._refuse(408)
 
     def _stop_head_timer(self) -> None:
         if self._head_timer is not None:
@@ -123,7 +164,17 @@ _INTERNALS = (
     "send_400_response",
     "on_message_begin",
     "on_headers_complete",
+    "on_message_complete",
 )
+
+
+def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name == b"content-length":
+            return value.strip() not in (b"", b"0")
+        if name == b"transfer-encoding":
+            return True
+    return False
 
 
 def limits_supported() -> bool:
@@ -131,9 +182,12 @@ def limits_supported() -> bool:
     return all(callable(getattr(HttpToolsProtocol, name, None)) for name in _INTERNALS)
 
 
-def protocol_class(head_limit: int, head_timeout: float) -> type[BoundedHttpToolsProtocol]:
+def protocol_class(
+    head_limit: int, head_timeout: float, body_timeout: float = BODY_TIMEOUT
+) -> type[BoundedHttpToolsProtocol]:
     """:class:`BoundedHttpToolsProtocol` with these limits (uvicorn takes a class)."""
-    attributes = {"head_limit": head_limit, "head_timeout": head_timeout}
+    attributes = {"head_limit": head_limit, "head_timeout": head_timeout,
+                  "body_timeout": body_timeout}  # fmt: skip
     return type("BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), attributes)
 
 
@@ -141,7 +195,9 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """The ``uvicorn.Config`` options every sandbox server uses (``host``, ``port`` and
     logging are the caller's)."""
     if limits_supported():
-        http: Any = protocol_class(settings.header_limit, settings.header_timeout)
+        http: Any = protocol_class(
+            settings.header_limit, settings.header_timeout, settings.body_timeout
+        )
     else:  # a uvicorn whose internals moved: serve unbounded rather than not at all
         logging.getLogger("sandbox").warning(
             "this uvicorn version lacks the internals the request-head limits need; "
@@ -154,6 +210,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "lifespan": "off",
         "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_TIMEOUT,
+        "limit_concurrency": settings.max_connections,
         # Not used while httptools is installed (it always is); the same bound if it were not.
         "h11_max_incomplete_event_size": settings.header_limit,
     }

@@ -8,7 +8,8 @@ contract and the behaviour are one source.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -116,4 +117,10 @@ def page_by_status(
     """One page of the ``items`` whose ``status`` is the query's (all without one), each
     rendered by ``view``: only the page's items are rendered."""
     status = query.get("status")
+    if status is None and isinstance(items, Sized):  # the page alone, whatever the total
+        page, limit = query.get("page", 1), query.get("limit", 20)
+        start = (page - 1) * limit
+        chosen = list(itertools.islice(items, start, start + limit))
+        return {"items": [view(i) for i in chosen], "total": len(items), "page": page,
+                "limit": limit}  # fmt: skip
     return page_of([i for i in items if status is None or i.status == status], query, view)

@@ -6,7 +6,9 @@ written as JSON numbers with their two decimals (``598.00``), exactly as the ref
 
 from __future__ import annotations
 
+from binascii import b2a_base64
 from decimal import Decimal
+from hashlib import sha1
 from typing import Any
 
 import orjson
@@ -32,3 +34,9 @@ def data_body(data: Any) -> bytes:
 
 def error_body(error: ApiError) -> bytes:
     return dumps(error.body())
+
+
+def weak_etag(body: bytes) -> bytes:
+    """Express's default ``ETag`` of a body (the ``etag`` package, weak): ``W/"<length in
+    hex>-<the first 27 characters of its SHA-1 in base64>"``."""
+    return b'W/"%x-%s"' % (len(body), b2a_base64(sha1(body).digest(), newline=False)[:27])

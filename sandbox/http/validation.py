@@ -12,7 +12,14 @@ way class-validator evaluates it (a missing ``quantity`` breaks both ``@Min(1)``
 ``@IsInt()``, a ``5`` for a string only ``@IsString()``), unknown properties are reported
 first as ``property foo should not exist``, and nested messages carry their parent's path
 (``items.0.skuId must be a string``). A property may give its own wording in
-``x-messages`` (for a ``pattern`` or an ``anyOf``).
+``x-messages`` (for a ``pattern`` or an ``anyOf``); so may an object whose ``anyOf`` lists
+alternative ``required`` sets ("``url`` or ``offerId``"). At most :data:`MAX_MESSAGES`
+messages are answered, then one line counting the rest, and every check is linear in the size
+of the document.
+
+:func:`published` is the JSON Schema of what :func:`validate` accepts, as the OpenAPI document
+shows it: the same schema, with each optional property also accepting ``null`` (``@IsOptional``
+skips ``null`` as it skips ``undefined``).
 """
 
 from __future__ import annotations
@@ -27,10 +34,11 @@ from sandbox.errors import BadRequest, ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_INTEGER = re.compile(r"^-?\d+$")
+_INTEGER = re.compile(r"\A-?[0-9]+\Z")  # ASCII digits only, and no trailing newline
 
-#: The keywords the validator enforces. ``anyOf`` and ``pattern`` words its own message in
-#: ``x-messages`` where class-validator's default would not fit.
+#: The keywords the validator enforces. ``anyOf`` and ``pattern`` word their own message in
+#: ``x-messages`` where class-validator's default would not fit; on an object, ``anyOf`` is a
+#: list of alternative ``required`` sets, one of which must be sent (and not ``null``).
 KEYWORDS = frozenset({
     "type", "properties", "required", "additionalProperties", "items", "minimum", "maximum",
     "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "enum", "pattern",
@@ -40,6 +48,8 @@ KEYWORDS = frozenset({
 ANNOTATIONS = frozenset({"description", "default", "examples", "title", "deprecated"})
 #: The ``format`` values the validator checks.
 FORMATS = frozenset({"email", "uri"})
+#: The most messages one 400 lists; a last line says how many more there were.
+MAX_MESSAGES = 100
 
 
 class UnsupportedSchema(ValueError):
@@ -58,6 +68,12 @@ def check_schema(schema: Mapping[str, Any], where: str = "(root)") -> None:
         raise UnsupportedSchema(f"{where}: only additionalProperties: false is enforced")
     if "anyOf" in schema and "x-messages" not in schema:
         raise UnsupportedSchema(f"{where}: anyOf needs x-messages (its wording)")
+    if "properties" in schema and "anyOf" in schema:
+        for option in schema["anyOf"]:
+            if set(option) != {"required"} or not set(option["required"]) <= set(
+                schema["properties"]
+            ):
+                raise UnsupportedSchema(f"{where}: an object's anyOf lists required sets only")
     for name, sub in schema.get("properties", {}).items():
         check_schema(sub, f"{where}.{name}")
     if "items" in schema:
@@ -78,13 +94,75 @@ _TYPE_MESSAGES = {
 
 def validate(schema: Mapping[str, Any], value: Any) -> dict[str, Any]:
     """Return the object ``value`` without its ``null`` optional properties, or raise
-    :class:`ValidationFailed` with every violation, as ValidationPipe would."""
+    :class:`ValidationFailed` with every violation, as ValidationPipe would. No body (or one
+    that is not JSON) is validated as ``{}``; a JSON array is refused whole."""
+    if isinstance(value, list):  # not an object at all: class-validator's forbidUnknownValues
+        raise ValidationFailed(["an unknown value was passed to the validate function"])
     document = value if isinstance(value, dict) else {}
-    messages: list[str] = []
+    messages = _Messages()
     cleaned = _check_object(schema, document, "", messages)
     if messages:
-        raise ValidationFailed(messages)
+        more = len(messages) - MAX_MESSAGES + messages.more
+        if more > 0:
+            kept = [*messages[:MAX_MESSAGES], f"... and {more} more validation errors"]
+            raise ValidationFailed(kept)
+        raise ValidationFailed(list(messages))
     return cleaned
+
+
+class _Messages(list[str]):
+    """The messages found so far; past the cap, array items' messages are only counted."""
+
+    more = 0
+
+    def add(self, path: str, found: list[str]) -> None:
+        if len(self) >= MAX_MESSAGES:
+            self.more += len(found)
+        else:
+            self.extend(path + m for m in found)
+
+
+def published(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``schema`` as JSON Schema states what :func:`validate` accepts: every optional property
+    (at any depth) also takes ``null``, and an object's alternative ``required`` sets (``url``
+    or ``offerId``) are stated as ``if``/``then`` (if ``url`` is absent, ``offerId`` is
+    required), which means the same and which client generators read as one object rather
+    than as a union of partial ones."""
+    out = dict(schema)
+    if "properties" in schema:
+        required = set(schema.get("required", ()))
+        out["properties"] = {
+            name: published(sub) if name in required else _or_null(published(sub))
+            for name, sub in schema["properties"].items()
+        }
+        if "anyOf" in schema:
+            del out["anyOf"]
+            out.update(_one_of_required(out["properties"], schema["anyOf"]))
+    if "items" in schema:
+        out["items"] = published(schema["items"])
+    return out
+
+
+def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    described = {k: v for k, v in schema.items() if k in ("description", "x-messages")}
+    inner = {k: v for k, v in schema.items() if k not in described}
+    options = inner["anyOf"] if set(inner) == {"anyOf"} else [inner]
+    return {"anyOf": [*options, {"type": "null"}], **described}
+
+
+def _one_of_required(
+    properties: Mapping[str, Any], alternatives: list[dict[str, list[str]]]
+) -> dict[str, Any]:
+    """``if`` the first set is not all present, ``then`` the next is required, and so on."""
+    first, *rest = alternatives
+    if not rest:
+        needed = first["required"]
+        return {"properties": {n: properties[n] for n in needed}, "required": list(needed)}
+    sent = {
+        "properties": {n: properties[n] for n in first["required"]},
+        "required": list(first["required"]),
+    }
+    return {"if": {"not": sent}, "then": _one_of_required(properties, rest)}  # fmt: skip
 
 
 def coerce_query(schema: Mapping[str, Any], query: Mapping[str, str | list[str]]) -> dict[str, Any]:
@@ -94,18 +172,43 @@ def coerce_query(schema: Mapping[str, Any], query: Mapping[str, str | list[str]]
     for name, raw in query.items():
         kind = properties.get(name, {}).get("type")
         if kind in ("integer", "number") and isinstance(raw, str):
-            if raw == "":
-                coerced[name] = 0
-            elif _INTEGER.match(raw):
-                coerced[name] = int(raw)
-            else:
-                try:
-                    coerced[name] = float(raw) if kind == "number" else raw
-                except ValueError:
-                    coerced[name] = raw
+            coerced[name] = _number(raw, kind)
         else:
             coerced[name] = raw
     return coerced
+
+
+def coerce_form(schema: Mapping[str, Any], value: Any) -> Any:
+    """A form body's strings (every value of one is a string) as ``@Type()`` turns them
+    before validation: numbers as in the query string, ``true`` and ``false`` as booleans,
+    at every depth of the schema."""
+    if not isinstance(value, dict):
+        return value
+    properties = schema.get("properties", {})
+    coerced: dict[str, Any] = {}
+    for name, raw in value.items():
+        sub = properties.get(name, {})
+        kind = sub.get("type")
+        if isinstance(raw, str) and kind in ("integer", "number"):
+            coerced[name] = _number(raw, kind)
+        elif isinstance(raw, str) and kind == "boolean" and raw in ("true", "false"):
+            coerced[name] = raw == "true"
+        elif isinstance(raw, list) and kind == "array":
+            coerced[name] = [coerce_form(sub.get("items", {}), item) for item in raw]
+        else:
+            coerced[name] = coerce_form(sub, raw) if isinstance(raw, dict) else raw
+    return coerced
+
+
+def _number(raw: str, kind: str) -> Any:
+    if raw == "":
+        return 0
+    if _INTEGER.match(raw):
+        return int(raw)
+    try:
+        return float(raw) if kind == "number" else raw
+    except ValueError:
+        return raw
 
 
 def parse_int_param(raw: str) -> int:
@@ -135,22 +238,64 @@ def _check_object(
         messages.extend(prefix + m for m in _violations(name, sub, value, present))
         if present:
             cleaned[name] = _nested(name, sub, value, prefix, messages)
+        elif name in document and _of_objects(sub):  # null: @ValidateNested sees it
+            messages.append(f"{prefix}{_NOT_NESTED.format(name)}")
+    alternatives = schema.get("anyOf")
+    if alternatives is not None and not any(
+        all(name in cleaned for name in option["required"]) for option in alternatives
+    ):
+        messages.extend(prefix + m for m in schema["x-messages"])
     return cleaned
 
 
+#: class-validator's message for ``@ValidateNested({each: true})`` on what is not an object.
+_NOT_NESTED = "each value in nested property {} must be either object or array"
+
+
+def _add(messages: list[str], path: str, found: list[str]) -> None:
+    if isinstance(messages, _Messages):
+        messages.add(path, found)
+    else:
+        messages.extend(path + m for m in found)
+
+
+def _of_objects(sub: Mapping[str, Any]) -> bool:
+    return sub.get("type") == "array" and sub.get("items", {}).get("type") == "object"
+
+
 def _nested(name: str, sub: Mapping[str, Any], value: Any, prefix: str, messages: list[str]) -> Any:
-    """Validate what lies inside an array of objects or an object, and return it cleaned."""
+    """Validate what lies inside an array of objects or an object, and return it cleaned.
+
+    As ``@ValidateNested({each: true})`` does: each object item is checked as its DTO, an
+    item that is not an object is ``items.each value in nested property items must be either
+    object or array``, and so is the property itself when it is neither an array nor an
+    object (an object is checked as one item)."""
+    if _of_objects(sub):
+        items = sub["items"]
+        if isinstance(value, list):
+            out = []
+            # Equal items have equal messages: each distinct item is checked once, so that a
+            # body of many equal items costs little more than its parsing.
+            seen: dict[bytes, tuple[dict[str, Any], list[str]]] = {}
+            for index, element in enumerate(value):
+                if isinstance(element, dict):
+                    key = orjson.dumps(element, option=orjson.OPT_SORT_KEYS)
+                    checked = seen.get(key)
+                    if checked is None:
+                        found: list[str] = []
+                        checked = seen[key] = (_check_object(items, element, "", found), found)
+                    out.append(dict(checked[0]))
+                    _add(messages, f"{prefix}{name}.{index}.", checked[1])
+                else:
+                    messages.append(f"{prefix}{name}.{_NOT_NESTED.format(name)}")
+            return out
+        if isinstance(value, dict):
+            _check_object(items, value, f"{prefix}{name}.", messages)
+        else:
+            messages.append(f"{prefix}{_NOT_NESTED.format(name)}")
+        return value
     if sub.get("type") == "array" and isinstance(value, list):
         items = sub.get("items", {})
-        if items.get("type") == "object":
-            out = []
-            for index, element in enumerate(value):
-                path = f"{prefix}{name}.{index}."
-                if isinstance(element, dict):
-                    out.append(_check_object(items, element, path, messages))
-                else:
-                    messages.append(f"{prefix}{name}.{index} must be an object")
-            return out
         if items:
             for index, element in enumerate(value):
                 messages.extend(
@@ -198,7 +343,7 @@ def _violations(name: str, sub: Mapping[str, Any], value: Any, present: bool) ->
         choices = ", ".join(str(v) for v in sub["enum"])
         found.append(f"{name} must be one of the following values: {choices}")
     if "pattern" in sub and not (isinstance(value, str) and re.search(sub["pattern"], value)):
-        found.append(f"{name} must match {sub['pattern']} regular expression")
+        found.append(f"{name} must match /{sub['pattern']}/ regular expression")
     if sub.get("format") == "email" and not (isinstance(value, str) and _EMAIL.match(value)):
         found.append(f"{name} must be an email")
     if sub.get("format") == "uri" and not (isinstance(value, str) and _URL.match(value)):

@@ -77,12 +77,16 @@ def test_array_rules() -> None:
     assert messages(ORDER, {"items": "x"}) == [
         "items should not be empty",
         "items must be an array",
+        "each value in nested property items must be either object or array",
     ]
-    assert messages(ORDER, {"items": [3]}) == ["items.0 must be an object"]
+    assert messages(ORDER, {"items": [3]}) == [
+        "items.each value in nested property items must be either object or array"
+    ]
 
 
-def test_a_non_object_body_is_validated_as_empty() -> None:
-    assert messages(LINE, ["skuId"])[0] == "skuId should not be empty"
+def test_no_body_is_validated_as_empty_and_an_array_is_refused_whole() -> None:
+    assert messages(LINE, None)[0] == "skuId should not be empty"
+    assert messages(LINE, ["skuId"]) == ["an unknown value was passed to the validate function"]
 
 
 def test_query_strings_become_numbers_before_validation() -> None:

@@ -51,7 +51,7 @@ def test_different_offers_give_different_products(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({}, "url or offerId is required"),
+        ({}, ["url or offerId is required"]),
         ({"offerId": "12345"}, "offerId must be a 1688 offer id of 10 to 13 digits"),
         ({"offerId": "12345678901234"}, "offerId must be a 1688 offer id of 10 to 13 digits"),
         (
@@ -76,7 +76,9 @@ def test_different_offers_give_different_products(client: TestClient) -> None:
         ),
     ],
 )
-def test_bad_or_refused_offers_are_400(client: TestClient, body: dict, message: str) -> None:
+def test_bad_or_refused_offers_are_400(
+    client: TestClient, body: dict, message: str | list[str]
+) -> None:
     response = client.post("/products/import/1688", json=body)
     assert response.status_code == 400
     assert response.json() == error(400, message, "Bad Request")

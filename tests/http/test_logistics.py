@@ -114,7 +114,7 @@ def test_the_one_channel_quote_takes_channel_id_beside_the_batch_fields(
          ["channelId should not be empty",
           "channelId must be shorter than or equal to 64 characters",
           "channelId must be a string",
-          "country must be a valid ISO 3166-1 alpha-2 country code",
+          "country must match /^[A-Z]{2}$/ regular expression",
           "weight must not be less than 1"]),
     ],
 )  # fmt: skip

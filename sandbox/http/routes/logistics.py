@@ -76,7 +76,6 @@ def calculate_one(call: Call) -> dict[str, Any]:
 COUNTRY: dict[str, Any] = {
     "type": "string",
     "pattern": "^[A-Z]{2}$",
-    "x-messages": ["{} must be a valid ISO 3166-1 alpha-2 country code"],
     "description": "Destination country code (e.g. US)",
 }
 CARGO: dict[str, Any] = {

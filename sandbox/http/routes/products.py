@@ -31,8 +31,7 @@ def untouched_view(product: Product) -> orjson.Fragment:
 
 def import_1688(call: Call) -> dict[str, Any]:
     offer_id = offer_id_from(call.body.get("url"), call.body.get("offerId"))
-    product = import_offer(offer_id, call.store.fixture.refused_offers)
-    call.store.add_import(product)
+    product = import_offer(call.store.catalog, offer_id, call.store.fixture.refused_offers)
     stock = call.tenant.stock
     return {
         "id": product.id,
@@ -45,12 +44,20 @@ def import_1688(call: Call) -> dict[str, Any]:
     }
 
 
-IMPORT_BODY = body_schema(
-    {
-        "url": {"type": "string", "maxLength": 2048, "description": "Product URL from 1688.com"},
-        "offerId": {"type": "string", "maxLength": 32, "description": "1688 offer ID"},
-    }
-)
+IMPORT_BODY = {
+    **body_schema(
+        {
+            "url": {
+                "type": "string",
+                "maxLength": 2048,
+                "description": "Product URL from 1688.com",
+            },
+            "offerId": {"type": "string", "maxLength": 32, "description": "1688 offer ID"},
+        }
+    ),
+    "anyOf": [{"required": ["url"]}, {"required": ["offerId"]}],
+    "x-messages": ["url or offerId is required"],
+}
 
 IMPORT_SHAPE = obj({
     "id": INTEGER, "title": STRING, "price": MONEY, "platform": STRING, "skus": array(SKU_SHAPE),

@@ -199,7 +199,6 @@ ADDRESS_PROPERTIES: dict[str, Any] = {
     "country": {
         "type": "string",
         "pattern": "^[A-Z]{2}$",
-        "x-messages": ["{} must be a valid ISO 3166-1 alpha-2 country code"],
         "description": "Country code (e.g. US)",
     },
     "state": {"type": "string", "maxLength": 100, "description": "State/province"},
