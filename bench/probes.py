@@ -3,6 +3,9 @@ does not warm or bloat the next. Each prints one JSON object on stdout.
 
     python bench/probes.py store-timing [REPEAT]     reset_tenant(1001) and mint(), medians
     python bench/probes.py load-fixture PATH         load_fixture(PATH) and Store(...): time, RSS
+    python bench/probes.py orders-flat [N]            N orders on one tenant: first/last 1,000
+    python bench/probes.py state-load [TENANTS]       save and load a state file of that many
+    python bench/probes.py journal-cap                RSS with the journal full at its caps
 """
 
 from __future__ import annotations
@@ -72,11 +75,98 @@ def load_fixture_probe(path: str) -> dict[str, float]:
     }
 
 
+def orders_flat(count: int) -> dict[str, float]:
+    """Order creation and the first page of GET /orders, through the HTTP pipeline, on a
+    tenant that holds more and more orders: the first and the last thousand compared."""
+    import dataclasses
+
+    from starlette.testclient import TestClient
+
+    from sandbox.domain.access import RateLimit
+    from sandbox.fixtures import load_fixture
+    from sandbox.http.app import create_app
+    from sandbox.store import Store
+
+    fixture = dataclasses.replace(load_fixture(), rate_limit=RateLimit(10**9, 60))
+    client = TestClient(create_app(Store(fixture)), base_url="http://bench")
+    auth = {"Authorization": "Bearer sk-sandbox-full"}
+    client.post("/__sandbox/wallet/topup", json={"amount": 10**8})
+    plenty = {"name": "plenty", "stock": {"skus": [
+        {"productId": 12345, "skuId": "s002", "stock": 10**7}]}}  # fmt: skip
+    client.post("/__sandbox/scenarios", headers=auth, json=plenty).raise_for_status()
+    body = {"items": [{"productId": 12345, "skuId": "s002", "quantity": 1}]}
+    creates, lists = [], []
+    for _ in range(count):
+        started = time.perf_counter()
+        created = client.post("/orders", headers=auth, json=body)
+        creates.append(time.perf_counter() - started)
+        assert created.status_code == 201, created.text
+        started = time.perf_counter()
+        client.get("/orders?page=1&limit=20", headers=auth)
+        lists.append(time.perf_counter() - started)
+    ms = 1000 / 1000  # mean of a thousand, in milliseconds
+    return {
+        "orders": count,
+        "create_first_ms": sum(creates[:1000]) * ms,
+        "create_last_ms": sum(creates[-1000:]) * ms,
+        "list_first_ms": sum(lists[:1000]) * ms,
+        "list_last_ms": sum(lists[-1000:]) * ms,
+    }
+
+
+def state_load(tenants: int) -> dict[str, float]:
+    """A state file of ``tenants`` minted story tenants: save, then load into a new store."""
+    import tempfile
+
+    from sandbox.fixtures import load_fixture
+    from sandbox.persistence import load_state, save_state
+    from sandbox.store import Store
+
+    store = Store(load_fixture())
+    for _ in range(tenants):
+        store.mint()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "state.json"
+        started = time.perf_counter()
+        save_state(store, path)
+        saved = time.perf_counter()
+        load_state(Store(load_fixture()), path)
+        loaded = time.perf_counter()
+        size = path.stat().st_size
+    return {"tenants": tenants, "save_s": saved - started, "load_s": loaded - saved,
+            "file_mib": size / 2**20}  # fmt: skip
+
+
+def journal_cap() -> dict[str, float]:
+    """The journal filled to its caps with large entries: what it costs in memory."""
+    from datetime import UTC, datetime
+
+    from sandbox.journal import BODY_LIMIT, JOURNAL_SIZE, JOURNAL_TOTAL, Journal
+
+    base, _ = rss_mib()
+    journal = Journal()
+    body = b"x" * (BODY_LIMIT * 2)  # cut to the limit, as the journal keeps bodies
+    now = datetime.now(UTC)
+    for n in range(JOURNAL_TOTAL + JOURNAL_SIZE * 5):
+        journal.record(
+            n % 100, request_id=f"r{n}", method="POST", path="/cart/items", query_string="",
+            key="k", body=body, status=201, scenario=None, time=now, response=body,
+        )  # fmt: skip
+    rss, _ = rss_mib()
+    return {"entries": len(journal), "total_cap": JOURNAL_TOTAL, "rss_growth_mib": rss - base}
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["store-timing"]:
         result = store_timing(int(argv[1]) if len(argv) > 1 else 1000)
     elif argv[:1] == ["load-fixture"] and len(argv) == 2:
         result = load_fixture_probe(argv[1])
+    elif argv[:1] == ["orders-flat"]:
+        result = orders_flat(int(argv[1]) if len(argv) > 1 else 10_000)
+    elif argv[:1] == ["state-load"]:
+        result = state_load(int(argv[1]) if len(argv) > 1 else 10_000)
+    elif argv[:1] == ["journal-cap"]:
+        result = journal_cap()
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -32,6 +32,8 @@ class Report:
     workloads: list[Workload] = field(default_factory=list)
     memory: dict[str, Any] = field(default_factory=dict)
     catalog: dict[str, Any] = field(default_factory=dict)
+    #: bench/fixture_overhead.py's figures: the plugin's fixture cost per test.
+    fixture: dict[str, Any] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
 
@@ -226,6 +228,25 @@ def budget_rows(report: Report) -> list[Row]:
     return rows
 
 
+def fixture_rows(report: Report) -> list[Row]:
+    """The ``sandbox`` fixture's cost per test, against empty tests (bench/fixture_overhead.py)."""
+    rows = []
+    for figures in report.fixture.get("runs", []):
+        overhead = figures["overhead_ms"]
+        rows.append(
+            Row(
+                f"`{figures['fixture']}` fixture per test, {figures['tests']} tests against "
+                f"{figures['tests']} empty ones (median)",
+                f"{overhead:.2f} ms ({figures['median_fixture_ms']:.2f} against "
+                f"{figures['median_empty_ms']:.2f} ms)",
+                f"≤ {figures['budget_ms']:.0f} ms",
+                overhead <= figures["budget_ms"],
+                _close(overhead, figures["budget_ms"]),
+            )
+        )
+    return rows
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -257,7 +278,10 @@ def render(report: Report) -> str:
     ]
     out += _table(
         ("figure", "measured", "budget", "verdict"),
-        [(r.figure, r.measured, r.budget, _verdict(r)) for r in budget_rows(report)],
+        [
+            (r.figure, r.measured, r.budget, _verdict(r))
+            for r in [*budget_rows(report), *fixture_rows(report)]
+        ],
     )
     out += [
         "",

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import fixture_overhead
 from fixture_files import last_copy_id, write_fixture
 from harness import (
     BenchError,
@@ -366,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
             report.workloads = bench.throughput()
             report.memory = bench.memory_under_load()
             report.catalog = bench.big_catalog()
+            report.fixture = {"runs": [fixture_overhead.measure(fixture=name)
+                                       for name in ("sandbox", "sandbox_factory")]}  # fmt: skip
+            log(fixture_overhead.describe(report.fixture["runs"][0]))
         except BenchError as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 1

@@ -19,22 +19,33 @@ The HTTP layer (API and control plane alike) calls these; nothing else writes in
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from sandbox.clock import EARLIEST, LATEST, in_range, isoformat
 from sandbox.domain.access import ApiKey
 from sandbox.domain.lifecycle import advance_order, advance_shipping
 from sandbox.domain.orders import Order
 from sandbox.domain.shipping import ShippingOrder
 from sandbox.domain.tenant import Tenant
-from sandbox.errors import BadRequest
+from sandbox.durable import DurableState, is_database
+from sandbox.errors import BadRequest, ValidationFailed
 from sandbox.fixtures import load_fixture
-from sandbox.journal import JOURNAL_SIZE, Journal, RequestIds
-from sandbox.persistence import check_state
+from sandbox.journal import (
+    JOURNAL_SIZE,
+    JOURNAL_TOTAL,
+    Entry,
+    Journal,
+    RequestIds,
+    print_request,
+)
+from sandbox.persistence import check_state, user_problems
 from sandbox.ratelimit import RateLimiter
 from sandbox.scenario.engine import ScenarioEngine
+from sandbox.scenario.lint import Route
 from sandbox.scenario.loader import bundled_scenarios, resolve
 from sandbox.scenario.model import Scenario
 from sandbox.schemas import problems
@@ -77,10 +88,16 @@ class Backend:
         scenarios: Mapping[str, Scenario] | None = None,
         startup: Iterable[Scenario] = (),
         journal_size: int = JOURNAL_SIZE,
+        journal_total: int = JOURNAL_TOTAL,
+        tenant_ttl: float | None = None,
     ) -> None:
         self.store = store
+        self.tenant_ttl = tenant_ttl
+        self.log_requests = False
+        #: The write-through database of ``--state-file NAME.db``, or None.
+        self.durable: DurableState | None = None
         self.limiter = RateLimiter(store.fixture.rate_limit)
-        self.journal = Journal(journal_size)
+        self.journal = Journal(journal_size, journal_total)
         self.scenarios = ScenarioEngine(store, dict(scenarios or {}))
         self.request_ids = RequestIds()
         #: Encoded product views, for tenants whose stock does not touch the product.
@@ -88,14 +105,50 @@ class Backend:
         self.scenarios.start_with(startup)
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: Store | None = None) -> Backend:
+    def from_settings(
+        cls, settings: Settings, store: Store | None = None, routes: Iterable[Route] | None = None
+    ) -> Backend:
         """The backend of ``settings``: its fixture (unless ``store`` is given), the bundled
-        scenarios, and the ``--scenario`` ones active from the start."""
+        scenarios, and the ``--scenario`` ones active from the start (their rules checked
+        against the API's ``routes``, when given)."""
         if store is None:
             store = Store(load_fixture(settings.fixtures), seed=settings.seed)
         bundled = bundled_scenarios()
-        startup = [resolve(spec, bundled) for spec in settings.scenarios]
-        return cls(store, scenarios=bundled, startup=startup, journal_size=settings.journal_size)
+        startup = [resolve(spec, bundled, routes) for spec in settings.scenarios]
+        backend = cls(
+            store, scenarios=bundled, startup=startup, journal_size=settings.journal_size,
+            journal_total=settings.journal_total, tenant_ttl=settings.tenant_ttl,
+        )  # fmt: skip
+        backend.log_requests = settings.log_requests
+        if settings.state_file is not None and is_database(settings.state_file):
+            backend.durable = DurableState(settings.state_file)
+            if backend.durable.empty():  # a first start: every tenant, once
+                backend.committed(None)
+        if backend.log_requests or backend.durable is not None:
+            backend.journal.listener = backend.recorded
+        return backend
+
+    # -- persistence ------------------------------------------------------------------
+
+    def recorded(self, user_id: int | None, entry: Entry) -> None:
+        """Each API request, as the journal records it (before its reply is sent): printed
+        with ``--log-requests``, and a write committed to the durable state."""
+        if self.log_requests:
+            print_request(user_id, entry)
+        if (
+            self.durable is not None
+            and user_id is not None
+            and entry.method not in ("GET", "HEAD", "OPTIONS")
+            and entry.status is not None
+            and entry.status < 400
+        ):
+            self.durable.write(self.store, [user_id])
+
+    def committed(self, user_id: int | None) -> None:
+        """A whole-state verb changed one tenant (or, with None, any): with write-through
+        persistence, commit it before the reply."""
+        if self.durable is not None:
+            self.durable.write(self.store, None if user_id is None else [user_id])
 
     # -- keys and tenants -------------------------------------------------------------
 
@@ -108,6 +161,7 @@ class Backend:
         found = self.store.keys.get(key)
         if found is None:
             raise UnknownKey()
+        self.store.seen[found.user_id] = time.monotonic()
         return found
 
     def tenant(self, user_id: int) -> Tenant:
@@ -122,10 +176,19 @@ class Backend:
         """The fixture's first user: whom a sandbox-wide read or order advance speaks of."""
         return int(next(iter(self.store.fixture.users)))
 
-    def mint(self, scopes: tuple[str, ...] | None = None, balance: Decimal | None = None) -> ApiKey:
-        """A new isolated tenant with a copy of the story; sandbox-wide scenarios apply to it."""
-        key = self.store.mint(scopes, balance)
+    def mint(
+        self,
+        scopes: tuple[str, ...] | None = None,
+        balance: Decimal | None = None,
+        story: bool = True,
+    ) -> ApiKey:
+        """A new isolated tenant (a copy of the story unless ``story`` is false); sandbox-wide
+        scenarios apply to it. With a tenant TTL, the idle minted tenants go first."""
+        if self.tenant_ttl is not None:
+            self.expire_idle(self.tenant_ttl)
+        key = self.store.mint(scopes, balance, story)
         self.scenarios.tenant_built(key.user_id)
+        self.committed(key.user_id)
         return key
 
     def retire(self, key: str) -> ApiKey:
@@ -137,7 +200,16 @@ class Backend:
             self.limiter.forget(each.key)
         self.journal.clear(retired.user_id)
         self.scenarios.forget_tenant(retired.user_id)
+        self.committed(retired.user_id)  # its row goes
         return retired
+
+    def expire_idle(self, seconds: float) -> list[ApiKey]:
+        """Retire every minted tenant whose keys went unused for ``seconds`` (``--tenant-ttl``:
+        checked whenever a tenant is minted, so a shared sandbox stays as large as its use)."""
+        expired = self.store.idle(seconds)
+        for key in expired:
+            self.retire(key.key)
+        return expired
 
     # -- whole-state operations -------------------------------------------------------
 
@@ -149,6 +221,7 @@ class Backend:
         self.journal.clear(everyone=True)
         self.rendered.clear()
         self.scenarios.reset()
+        self.committed(None)
 
     def reset_tenant(self, user_id: int) -> None:
         """One tenant back to its story: state, clock, windows, journal and scenarios."""
@@ -157,6 +230,7 @@ class Backend:
             self.limiter.forget(key.key)
         self.journal.clear(user_id)
         self.scenarios.reset_tenant(user_id)
+        self.committed(user_id)
 
     def export(self, user_id: int | None = None) -> dict[str, Any]:
         """The whole state (``GET /__sandbox/state``), or one tenant's ``users[]`` entry."""
@@ -169,28 +243,38 @@ class Backend:
         self.store.restore(check_state(state))
         for tenant in self.store.each():
             self.scenarios.sync(tenant)
+        self.committed(None)
 
     def restore_tenant(self, user_id: int, document: Any) -> None:
         """Replace one tenant's state with a checked ``users[]`` entry of the same id."""
-        found = problems(document, "fixture", "user")
+        found = problems(document, "fixture", "user") or user_problems(document)
         if found:
             raise BadRequest(found)
         if document["id"] != user_id:
             raise BadRequest([f"id: must be {user_id}, the id of the key's user"])
         self.scenarios.sync(self.store.replace_tenant(user_id, document))
+        self.committed(user_id)
 
     # -- clocks -----------------------------------------------------------------------
 
     def advance_clock(self, user_id: int | None, seconds: float) -> None:
         """Move clocks forward, firing every progression step due on the way at its moment
         (rate-limit windows are read from the clock, so those due end too)."""
-        for tenant in self.store.each(user_id):
+        tenants = list(self.store.each(user_id))
+        if any(t.clock.now() + timedelta(seconds=seconds) > LATEST for t in tenants):
+            raise ValidationFailed([f"seconds would move a clock past {isoformat(LATEST)}"])
+        for tenant in tenants:
             self.scenarios.advance_clock(tenant, tenant.clock.now() + timedelta(seconds=seconds))
+        self.committed(user_id)
 
     def set_clock(
         self, user_id: int | None, now: datetime | None = None, frozen: bool | None = None
     ) -> None:
         """Set clocks (forward: as :meth:`advance_clock` does) and freeze or thaw them."""
+        if now is not None and not in_range(now):
+            raise ValidationFailed(
+                [f"now must be between {isoformat(EARLIEST)} and {isoformat(LATEST)}"]
+            )
         for tenant in self.store.each(user_id):
             if now is not None:
                 if now > tenant.clock.now():
@@ -199,6 +283,7 @@ class Backend:
                     tenant.clock.set(now)
             if frozen is not None:
                 tenant.clock.set(frozen=frozen)
+        self.committed(user_id)
 
     # -- scenarios --------------------------------------------------------------------
 
@@ -208,6 +293,7 @@ class Backend:
         changed = self.scenarios.activate(name, user_id)
         if changed:
             self._fresh_windows(self.scenarios.lookup(name, user_id), user_id)
+            self.committed(user_id)  # its state effects, its progressions' first steps
         return changed
 
     def deactivate(self, name: str, user_id: int | None = None) -> bool:
@@ -225,6 +311,7 @@ class Backend:
             self._fresh_windows(previous, user_id)
         self.scenarios.register(scenario, user_id)
         self._fresh_windows(scenario, user_id)
+        self.committed(user_id)
 
     def _fresh_windows(self, scenario: Scenario, user_id: int | None) -> None:
         """A scenario that changes a rate limit starts the keys it names on fresh windows."""
@@ -243,14 +330,19 @@ class Backend:
         else the one an active scenario such as ``qc-failed`` chooses)."""
         tenant = self.store.tenant(user_id)
         result = inspection or self.scenarios.inspection(user_id)
-        return advance_order(tenant, self.store.catalog, order_no, to, inspection=result)
+        order = advance_order(tenant, self.store.catalog, order_no, to, inspection=result)
+        self.committed(user_id)
+        return order
 
     def advance_shipping(self, user_id: int, order_no: str, to: str | None = None) -> ShippingOrder:
-        return advance_shipping(self.store.tenant(user_id), order_no, to)
+        order = advance_shipping(self.store.tenant(user_id), order_no, to)
+        self.committed(user_id)
+        return order
 
     def topup(self, user_id: int | None, amount: Decimal) -> list[Tenant]:
         """Credit one tenant's wallet (or every tenant's) with a ``topup`` transaction."""
         tenants = list(self.store.each(user_id))
         for tenant in tenants:
             tenant.wallet.move("topup", amount, tenant.now(), description="Sandbox top-up")
+        self.committed(user_id)
         return tenants

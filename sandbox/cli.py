@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import ipaddress
+import secrets
 import signal
 import socket
 import sys
@@ -31,10 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the sandbox over HTTP")
     serve.add_argument("--host", help="interface to bind (SANDBOX_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to bind, 0 for any (SANDBOX_PORT, 8080)")
+    serve.add_argument("--port", type=port_number,
+                       help="port to bind, 0 for any (SANDBOX_PORT, 8080)")  # fmt: skip
     serve.add_argument("--fixtures", type=Path, help="fixture file (SANDBOX_FIXTURES)")
     serve.add_argument("--seed", type=int, help="seed of generated data (SANDBOX_SEED)")
-    serve.add_argument("--admin-token", help="guard /__sandbox (SANDBOX_ADMIN_TOKEN)")
+    serve.add_argument("--admin-token",
+                       help="guard /__sandbox with this token, or 'auto' for a random one that "
+                            "is printed at start (SANDBOX_ADMIN_TOKEN)")  # fmt: skip
+    serve.add_argument("--tenant-ttl", type=float, metavar="SECONDS",
+                       help="retire minted tenants unused this long, checked at each mint "
+                            "(SANDBOX_TENANT_TTL; default: never)")  # fmt: skip
+    serve.add_argument("--max-connections", type=int, metavar="N",
+                       help="connections served at once, 503 beyond "
+                            "(SANDBOX_MAX_CONNECTIONS, 1000)")  # fmt: skip
     serve.add_argument("--state-file", type=Path,
                        help="load the state from this file at start (when it exists), save it "
                             "there on shutdown and on POST /__sandbox/state/save "
@@ -42,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", default=None,
                        help="print uvicorn's access log (SANDBOX_ACCESS_LOG); the journal "
                             "at /__sandbox/requests is the usual log")  # fmt: skip
+    serve.add_argument("--log-requests", action="store_true", default=None,
+                       help="print one line per API request: time, tenant, method, path, "
+                            "status, duration, scenario (SANDBOX_LOG_REQUESTS)")  # fmt: skip
     serve.add_argument("--scenario", action="append", dest="scenarios", metavar="NAME|PATH",
                        help="activate a bundled scenario or a scenario file sandbox-wide "
                             "(repeatable; SANDBOX_SCENARIOS, comma-separated)")  # fmt: skip
@@ -80,10 +94,24 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "admin_token": args.admin_token,
         "state_file": args.state_file,
         "access_log": args.access_log,
+        "log_requests": args.log_requests,
         "scenarios": tuple(args.scenarios) if args.scenarios else None,
         "cors_origins": args.cors_origins,
+        "tenant_ttl": args.tenant_ttl,
+        "max_connections": args.max_connections,
     }
-    return dataclasses.replace(settings, **{k: v for k, v in flags.items() if v is not None})
+    settings = dataclasses.replace(settings, **{k: v for k, v in flags.items() if v is not None})
+    if settings.admin_token == "auto":
+        token = secrets.token_urlsafe(18)
+        settings = dataclasses.replace(settings, admin_token=token, announce_token=True)
+    return settings
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 0 (any free one) to 65535; anything else is refused, never wrapped."""
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+    return int(text)
 
 
 def serve(settings: Settings) -> int:
@@ -117,7 +145,7 @@ def serve(settings: Settings) -> int:
         **uvicorn_options(settings),
     )
     server = uvicorn.Server(config)
-    _announce(settings, store)
+    _announce(settings, store, listener.getsockname()[1])
     if state_file is not None:
         print(f"State file: {state_file} ({'loaded' if loaded else 'made on first save'})",
               flush=True)  # fmt: skip
@@ -178,19 +206,39 @@ def _stopped(number: int, frame: object) -> None:
     """The signal handler uvicorn hands a stop signal back to once it has shut down."""
 
 
-def _announce(settings: Settings, store: object) -> None:
+def _announce(settings: Settings, store: object, port: int) -> None:
     from sandbox.store import Store
 
     assert isinstance(store, Store)
-    print(f"Sandbox listening on http://{settings.host}:{settings.port}", flush=True)
+    print(f"Sandbox listening on http://{settings.host}:{port}", flush=True)
+    if settings.admin_token is None and not _loopback(settings.host):
+        print(f"sandbox: warning: {settings.host} is reachable from other machines and no "
+              "admin token is set: anyone who can reach it controls every tenant. Use "
+              "--admin-token TOKEN (or auto).", file=sys.stderr, flush=True)  # fmt: skip
+    elif settings.announce_token:
+        print(f"Admin token: {settings.admin_token}", flush=True)
     print(f"Fixture: {store.fixture.source}", flush=True)
     for key in store.keys.values():
         print(f"  key {key.key}  user {key.user_id}  scopes {', '.join(key.scopes)}", flush=True)
 
 
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def validate(paths: Sequence[Path]) -> int:
     """Check fixture and scenario files (told apart by their content); exit 1 on a bad one,
-    printing its path, the field and the reason."""
+    printing its path, the field and the reason of each problem.
+
+    Beyond their JSON Schemas, fixtures are checked for referential integrity
+    (:mod:`sandbox.integrity`) and scenario rules against the API's operations
+    (:mod:`sandbox.scenario.lint`): what would otherwise break, or never match, at run time."""
+    from sandbox.control.scenarios import ROUTES
     from sandbox.fixtures import FixtureError, build_fixture, read_document
     from sandbox.scenario.loader import check_scenario, is_scenario_document
 
@@ -199,7 +247,7 @@ def validate(paths: Sequence[Path]) -> int:
         try:
             document = read_document(path)
             if is_scenario_document(document):
-                check_scenario(document, source=str(path))
+                check_scenario(document, source=str(path), routes=ROUTES)
                 kind = "scenario"
             else:
                 build_fixture(document, source=str(path))

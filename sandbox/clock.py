@@ -63,3 +63,14 @@ def isoformat(moment: datetime) -> str:
 def parse_iso(text: str) -> datetime:
     """Parse an ISO 8601 timestamp (``Z`` or an offset; naive means UTC)."""
     return _as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+
+
+#: The moments a sandbox clock may show: set or moved outside them is a 400, so that no later
+#: date arithmetic (a window, a progression step, ``storageDays``) can overflow.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def in_range(moment: datetime) -> bool:
+    """Whether ``moment`` is one a sandbox clock may show (:data:`EARLIEST`..:data:`LATEST`)."""
+    return EARLIEST <= _as_utc(moment) <= LATEST

@@ -19,6 +19,7 @@ from sandbox.domain.access import ApiKey, RateLimit
 from sandbox.domain.catalog import GeneratedRange
 from sandbox.domain.fixture import Fixture
 from sandbox.domain.freight import Logistics
+from sandbox.integrity import integrity_problems
 from sandbox.schemas import BULK, bulk_problems, problems
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -81,16 +82,13 @@ def build_fixture(document: Any, *, source: str = "<fixture>") -> Fixture:
         )
     else:
         found = problems(document, "fixture")
+    if not found:  # what refers to what: sandbox.integrity
+        found = integrity_problems(document)
     if found:
         raise FixtureError("\n".join(f"{source}: {problem}" for problem in found))
     users = {int(u["id"]): u for u in document["users"]}
     keys = tuple(ApiKey(k["key"], k["userId"], tuple(k["scopes"])) for k in document["keys"])
-    for spec in keys:
-        if spec.user_id not in users:
-            raise FixtureError(f"{source}: keys: key {spec.key} names unknown user {spec.user_id}")
     mint_from = int(document.get("mintFrom", document["users"][0]["id"]))
-    if mint_from not in users:
-        raise FixtureError(f"{source}: mintFrom: unknown user {mint_from}")
     catalog = document.get("catalog", {})
     products = {int(p["id"]): p for p in catalog.get("products", [])}
     generate = catalog.get("generate")

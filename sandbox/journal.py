@@ -10,6 +10,10 @@ is kept cut to that size and marked, so one journal holds at most ``size`` times
 bodies; such a ``body`` (or ``response``) is then the text of its start, ending in
 ``… [truncated: N bytes]`` (N being the whole size). ``durationMs`` is the wall-clock time the
 sandbox took from the request's arrival to its reply (a scenario's added latency included).
+
+An entry is found again by its request id (:meth:`Journal.find`), and a journal may have a
+``listener``, called with each entry as it is recorded (``sandbox serve --log-requests`` prints
+one line per request with it: :func:`log_line`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import heapq
 import itertools
 import os
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -29,6 +33,12 @@ from sandbox.querystring import parse_query
 
 #: Entries kept per tenant (and for anonymous requests) by default.
 JOURNAL_SIZE = 1000
+
+#: Entries kept in all, every tenant's together (then the oldest go first).
+JOURNAL_TOTAL = 50_000
+
+#: Bytes of request and response bodies the journal keeps in all (then the oldest go first).
+JOURNAL_BYTES = 64 * 2**20
 
 #: Bytes of a request body an entry keeps; a longer one is cut and marked.
 BODY_LIMIT = 16 * 1024
@@ -78,15 +88,39 @@ class Entry(NamedTuple):
         }
 
 
+#: Called with the tenant (None: anonymous) and each entry as it is recorded.
+Listener = Callable[[int | None, Entry], None]
+
+
 class Journal:
-    """Per-tenant ring buffers of :class:`Entry`; ``None`` is the anonymous journal."""
+    """Per-tenant ring buffers of :class:`Entry`; ``None`` is the anonymous journal.
 
-    __slots__ = ("_sequence", "books", "size")
+    Beside each book's own bound (``size`` entries), the whole journal holds at most ``total``
+    entries and ``budget`` bytes of bodies: past either, the oldest entries of the sandbox go
+    first, whichever tenant's."""
 
-    def __init__(self, size: int = JOURNAL_SIZE) -> None:
+    __slots__ = ("_arrivals", "_bytes", "_held", "_sequence", "books", "budget", "by_id",
+                 "listener", "size", "total")  # fmt: skip
+
+    def __init__(
+        self,
+        size: int = JOURNAL_SIZE,
+        total: int = JOURNAL_TOTAL,
+        listener: Listener | None = None,
+        budget: int = JOURNAL_BYTES,
+    ) -> None:
         self.size = size
+        self.total = total
+        self.budget = budget
         self.books: dict[int | None, deque[Entry]] = {}
+        #: Request id -> (book, entry); an entry its book dropped is skipped by :meth:`find`.
+        self.by_id: dict[str, tuple[int | None, Entry]] = {}
+        #: Called with each entry as it is recorded (``--log-requests``), or None.
+        self.listener = listener
         self._sequence = itertools.count()
+        self._arrivals: deque[tuple[int | None, int]] = deque()  # (book, sequence), oldest first
+        self._held = 0  # entries in every book
+        self._bytes = 0  # their request and response bodies
 
     def record(
         self,
@@ -111,10 +145,61 @@ class Journal:
         book = self.books.get(user_id)
         if book is None:
             book = self.books[user_id] = deque(maxlen=self.size)
-        book.append(
-            Entry(next(self._sequence), request_id, method, path, query_string, key, body,
-                  status, scenario, time, response, duration_ms)
-        )  # fmt: skip
+        sequence = next(self._sequence)
+        if len(book) < self.size:
+            self._held += 1  # else the book drops its own oldest entry
+        else:
+            self.by_id.pop(book[0].request_id, None)
+            self._bytes -= _size(book[0])
+        self._bytes += len(body) + len(response)
+        entry = Entry(sequence, request_id, method, path, query_string, key, body,
+                      status, scenario, time, response, duration_ms)  # fmt: skip
+        book.append(entry)
+        self.by_id[request_id] = (user_id, entry)
+        if len(self.by_id) > 2 * self._held + 1024:
+            self._reindex()
+        if self.listener is not None:
+            self.listener(user_id, entry)
+        self._arrivals.append((user_id, sequence))
+        if self._held > self.total or self._bytes > self.budget:
+            self._evict()
+        elif len(self._arrivals) > 2 * self.total:
+            self._compact()
+
+    def _evict(self) -> None:
+        """Drop the sandbox's oldest entries until ``total`` and ``budget`` hold."""
+        while (self._held > self.total or self._bytes > self.budget) and self._arrivals:
+            user_id, sequence = self._arrivals.popleft()
+            book = self.books.get(user_id)
+            if book and book[0].sequence == sequence:
+                self._bytes -= _size(book.popleft())
+                self._held -= 1
+                if not book:
+                    del self.books[user_id]
+
+    def _compact(self) -> None:
+        """Forget the arrivals of entries that their own book already dropped."""
+        held = {(user_id, e.sequence) for user_id, book in self.books.items() for e in book}
+        self._arrivals = deque(a for a in self._arrivals if a in held)
+
+    def _reindex(self) -> None:
+        """Forget the ids of entries that their books dropped (evicted or cleared)."""
+        self.by_id = {e.request_id: (u, e) for u, book in self.books.items() for e in book}
+
+    def find(
+        self, request_id: str, user_id: int | None = None, *, everyone: bool = False
+    ) -> dict[str, Any] | None:
+        """The entry of one request (its ``X-Request-Id``), while the journal of ``user_id``
+        (with ``everyone``: any journal) still holds it."""
+        found = self.by_id.get(request_id)
+        if found is None or not (everyone or found[0] == user_id):
+            return None
+        owner, entry = found
+        book = self.books.get(owner)
+        # Books drop entries only from their oldest end, or all at once.
+        if not book or not book[0].sequence <= entry.sequence <= book[-1].sequence:
+            return None
+        return entry.render()
 
     def entries(
         self,
@@ -132,11 +217,12 @@ class Journal:
             books = [self.books.get(user_id, deque())]
         newest_first = heapq.merge(*(reversed(b) for b in books), key=lambda e: -e.sequence)
         wanted_method = method.upper() if method else None
+        wanted_path = api_path(path) if path is not None else None
         return [
             entry.render()
             for entry in newest_first
             if (wanted_method is None or entry.method == wanted_method)
-            and (path is None or entry.path == path)
+            and (wanted_path is None or api_path(entry.path) == wanted_path)
             and (status is None or entry.status == status)
         ]
 
@@ -148,11 +234,44 @@ class Journal:
     def clear(self, user_id: int | None = None, *, everyone: bool = False) -> None:
         if everyone:
             self.books.clear()
+            self._arrivals.clear()
+            self._held = self._bytes = 0
         else:
-            self.books.pop(user_id, None)
+            dropped = self.books.pop(user_id, None)
+            if dropped:
+                self._held -= len(dropped)  # their arrivals go at the next compaction
+                self._bytes -= sum(_size(entry) for entry in dropped)
 
     def __len__(self) -> int:
-        return sum(len(book) for book in self.books.values())
+        return self._held
+
+
+def api_path(path: str) -> str:
+    """A path as the API routes it, and as the ``path`` filter compares it: without ``/v1``
+    and without a trailing slash (``/v1/cart/`` is ``/cart``)."""
+    if path == "/v1" or path.startswith("/v1/"):
+        path = path[3:] or "/"
+    return path[:-1] if len(path) > 1 and path.endswith("/") else path
+
+
+def log_line(user_id: int | None, entry: Entry) -> str:
+    """One request as ``sandbox serve --log-requests`` prints it: the tenant's clock, the
+    tenant, method, path and query, status, duration and the scenario that answered."""
+    tenant = f"user {user_id}" if user_id is not None else "anonymous"
+    target = f"{entry.path}?{entry.query_string}" if entry.query_string else entry.path
+    status = "-" if entry.status is None else str(entry.status)
+    line = (f"{isoformat(entry.time)}  {tenant:<10}  {entry.method:<6} {target}  {status}  "
+            f"{entry.duration_ms:.1f} ms")  # fmt: skip
+    return f"{line}  scenario {entry.scenario}" if entry.scenario else line
+
+
+def print_request(user_id: int | None, entry: Entry) -> None:
+    """A journal listener printing :func:`log_line` to standard output."""
+    print(log_line(user_id, entry), flush=True)
+
+
+def _size(entry: Entry) -> int:
+    return len(entry.body) + len(entry.response)
 
 
 def truncated(body: bytes) -> bytes:

@@ -12,6 +12,7 @@ backend, whose verbs also reset what the other pieces keep about a tenant.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -20,10 +21,8 @@ from typing import Any
 from sandbox.domain.access import SCOPES, ApiKey
 from sandbox.domain.catalog import Catalog
 from sandbox.domain.fixture import Fixture
-from sandbox.domain.imports import offer_product
-from sandbox.domain.product import Product
 from sandbox.domain.tenant import Tenant
-from sandbox.errors import Conflict, NotFound, Unauthorized
+from sandbox.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from sandbox.money import money
 
 
@@ -32,6 +31,14 @@ class Mint:
     """How a minted tenant was made, so that resetting it makes it again the same way."""
 
     balance: Decimal | None = None
+    story: bool = True
+
+
+class BalanceBelowStory(ValidationFailed):
+    """400: a minted story tenant's balance must cover the story's frozen funds."""
+
+    def __init__(self, minimum: Decimal) -> None:
+        super().__init__([f"balance must not be less than {minimum}, the story's frozen funds"])
 
 
 class UnknownKey(NotFound):
@@ -55,8 +62,9 @@ class Store:
         self.keys: dict[str, ApiKey] = {}
         self.tenants: dict[int, Tenant] = {}
         self.mints: dict[int, Mint] = {}
-        self.imported: dict[int, Product] = {}
         self.next_user_id = 0
+        #: When each tenant's key was last used (monotonic seconds): idle tenants can expire.
+        self.seen: dict[int, float] = {}
         self.reset()
 
     # -- keys and tenants -------------------------------------------------------------
@@ -65,6 +73,7 @@ class Store:
         found = self.keys.get(key) if key else None
         if found is None:
             raise Unauthorized()
+        self.seen[found.user_id] = time.monotonic()
         return found
 
     def tenant(self, user_id: int) -> Tenant:
@@ -80,11 +89,34 @@ class Store:
     def keys_of(self, user_id: int) -> list[ApiKey]:
         return [key for key in self.keys.values() if key.user_id == user_id]
 
-    def mint(self, scopes: tuple[str, ...] | None = None, balance: Decimal | None = None) -> ApiKey:
-        """A new user holding a copy of the fixture's template story, and a key for it."""
+    def idle(self, seconds: float) -> list[ApiKey]:
+        """One minted key of each minted tenant whose keys went unused for ``seconds``."""
+        limit = time.monotonic() - seconds
+        found: dict[int, ApiKey] = {}
+        for key in self.keys.values():
+            if key.minted and self.seen.get(key.user_id, limit) < limit:
+                found.setdefault(key.user_id, key)
+        return list(found.values())
+
+    def mint(
+        self,
+        scopes: tuple[str, ...] | None = None,
+        balance: Decimal | None = None,
+        story: bool = True,
+    ) -> ApiKey:
+        """A new user and a key for it: with ``story``, a copy of the fixture's template story
+        (``balance`` then sets the wallet's balance, and must cover the story's frozen funds,
+        else :class:`BalanceBelowStory`); without, the story's profile and addresses and
+        nothing else: no cart, orders, packages, favorites or claimed coupons, and ``balance``
+        (default 0.00) in the wallet."""
+        if story and balance is not None:
+            frozen = money(self.fixture.users[self.fixture.mint_from]["wallet"]["frozenBalance"])
+            if balance < frozen:
+                raise BalanceBelowStory(frozen)
         user_id = self.next_user_id
         self.next_user_id += 1
-        self.mints[user_id] = Mint(money(balance) if balance is not None else None)
+        self.mints[user_id] = Mint(money(balance) if balance is not None else None, story)
+        self.seen[user_id] = time.monotonic()
         self.tenants[user_id] = self._build_tenant(user_id)
         key = ApiKey(
             key=f"sk-sandbox-{user_id}-{secrets.token_hex(8)}",
@@ -107,19 +139,19 @@ class Store:
             del self.keys[other.key]
         self.tenants.pop(found.user_id, None)
         self.mints.pop(found.user_id, None)
+        self.seen.pop(found.user_id, None)
         return found
 
     # -- reset, export, restore -------------------------------------------------------
 
     def reset(self) -> None:
         """Everything back to the fixture: minted tenants and their keys, and imports, go."""
-        for product_id in self.imported:
-            self.catalog.discard(product_id)
-        self.imported.clear()
+        self.catalog.forget_offers()
         self.mints.clear()
         self.keys = {key.key: key for key in self.fixture.keys}
         self.tenants = {user_id: self._build_tenant(user_id) for user_id in self.fixture.users}
         self.next_user_id = max(self.tenants) + 1
+        self.seen = {}
 
     def reset_tenant(self, user_id: int) -> Tenant:
         self.tenants[user_id] = tenant = self._build_tenant(user_id)
@@ -129,6 +161,8 @@ class Store:
         fixture = self.fixture
         mint = self.mints.get(user_id)
         story = fixture.users[fixture.mint_from if mint is not None else user_id]
+        if mint is not None and not mint.story:
+            story = _storyless(story)
         tenant = Tenant.from_state(
             story, user_id=user_id, start=fixture.start, frozen=fixture.frozen
         )
@@ -149,10 +183,6 @@ class Store:
         self.tenants[user_id] = tenant
         return tenant
 
-    def add_import(self, product: Product) -> None:
-        self.imported[product.id] = product
-        self.catalog.add(product)
-
     def export(self) -> dict[str, Any]:
         """The whole mutable state, as JSON-ready data (the format of ``/__sandbox/state``)."""
         return {
@@ -162,10 +192,14 @@ class Store:
                 for k in self.keys.values()
             ],
             "mints": [
-                {"userId": uid, "balance": None if m.balance is None else str(m.balance)}
+                {
+                    "userId": uid,
+                    "balance": None if m.balance is None else str(m.balance),
+                    "story": m.story,
+                }
                 for uid, m in self.mints.items()
             ],
-            "imports": [str(product.platform_item_id) for product in self.imported.values()],
+            "imports": list(self.catalog.offers.values()),
             "users": [tenant.to_state() for tenant in self.tenants.values()],
         }
 
@@ -184,13 +218,30 @@ class Store:
             k["key"]: ApiKey(k["key"], int(k["userId"]), tuple(k["scopes"]), bool(k.get("minted")))
             for k in state["keys"]
         }
-        imports = [offer_product(offer) for offer in state.get("imports", [])]
+        imports = [str(int(offer)) for offer in state.get("imports", [])]
         self.reset()
         self.tenants, self.keys = tenants, keys
         self.next_user_id = max(tenants, default=0) + 1
         self.mints = {
-            int(m["userId"]): Mint(None if m["balance"] is None else money(m["balance"]))
+            int(m["userId"]): Mint(
+                None if m["balance"] is None else money(m["balance"]), m.get("story", True)
+            )
             for m in state.get("mints", [])
         }
-        for product in imports:
-            self.add_import(product)
+        for offer in imports:
+            self.catalog.add_offer(offer)
+
+
+def _storyless(story: dict[str, Any]) -> dict[str, Any]:
+    """The template user without its story: profile and addresses, every coupon unclaimed,
+    an empty wallet (the mint's balance is then set as an adjustment)."""
+    return {
+        "id": story["id"],
+        "profile": story["profile"],
+        "wallet": {"balance": 0, "frozenBalance": 0, "transactions": []},
+        "addresses": story.get("addresses", []),
+        "coupons": [
+            {**coupon, "claimedAt": None, "usedAt": None, "usedBy": None}
+            for coupon in story.get("coupons", [])
+        ],
+    }

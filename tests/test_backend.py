@@ -108,3 +108,21 @@ def test_the_identity_cache_computes_once_per_object_and_stays_bounded() -> None
     cache.get(three, compute)  # full: cleared, then three
     assert len(cache.entries) == 1
     assert calls == [one, two, three]
+
+
+def test_with_a_tenant_ttl_minting_retires_the_idle_minted_tenants(fixture: Fixture) -> None:
+    backend = Backend(Store(fixture), tenant_ttl=60)
+    idle, busy = backend.mint(), backend.mint()
+    backend.store.seen[idle.user_id] -= 61  # an hour of nothing, as far as the TTL can tell
+    backend.store.authenticate(busy.key)
+    fresh = backend.mint()
+    assert set(backend.store.tenants) == {1001, busy.user_id, fresh.user_id}
+    assert idle.key not in backend.store.keys
+
+
+def test_without_a_tenant_ttl_nothing_expires(fixture: Fixture) -> None:
+    backend = Backend(Store(fixture))
+    minted = backend.mint()
+    backend.store.seen[minted.user_id] -= 10**6
+    backend.mint()
+    assert minted.user_id in backend.store.tenants

@@ -22,7 +22,7 @@ def frozen_store(fixture: Fixture) -> Store:
 
 def test_a_saved_state_loads_back_exactly(fixture: Fixture, tmp_path: Path) -> None:
     store = frozen_store(fixture)
-    key = store.mint(balance=Decimal("10"))
+    key = store.mint(balance=Decimal("1000"))
     store.tenant(key.user_id).clock.set(frozen=True)
     tenant = store.tenant(1001)
     tenant.cart.add([NewLine(12345, "s002", 3)], store.catalog, tenant.stock)
@@ -76,3 +76,15 @@ def test_a_state_whose_keys_name_missing_users_is_refused(fixture: Fixture) -> N
         Backend(store).restore(state)
     assert caught.value.message == ["keys[0].userId: user 4242 is not in users"]
     assert orjson.dumps(store.export()) == before
+
+
+def test_a_state_file_edited_by_hand_is_checked_in_full(fixture: Fixture, tmp_path: Path) -> None:
+    store = frozen_store(fixture)
+    path = tmp_path / "state.json"
+    save_state(store, path)
+    edited = path.read_bytes().replace(b'"balance":"2000.00"', b'"balance":"abc"', 1)
+    assert edited != path.read_bytes()
+    path.write_bytes(edited)
+    with pytest.raises(StateFileError) as caught:
+        read_state(path)
+    assert "state.users[0].wallet.balance: 'abc'" in str(caught.value)

@@ -1,7 +1,10 @@
-"""The request journal: ``GET|DELETE /__sandbox/requests``.
+"""The request journal: ``GET|DELETE /__sandbox/requests`` and
+``GET /__sandbox/requests/{requestId}``.
 
 With a key: that tenant's entries. Without one: every entry of the sandbox, every tenant's
-and the anonymous ones (requests without a known key), newest first.
+and the anonymous ones (requests without a known key), newest first. The ``path`` filter
+matches a path with or without ``/v1`` (``/cart`` finds ``GET /v1/cart`` too), as scenario
+rules do; one entry is read by the ``X-Request-Id`` of its response.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.control.operation import ControlCall, ControlOperation
+from sandbox.errors import NotFound
 from sandbox.http.shapes import INTEGER, STRING, TIMESTAMP, array, nullable, obj
 
 
@@ -21,6 +25,22 @@ def list_requests(call: ControlCall) -> list[dict[str, Any]]:
         path=query.get("path") or None,
         status=query.get("status") or None,
     )
+
+
+class UnknownRequest(NotFound):
+    """404: no journal entry (of the key's tenant, with a key) has that request id."""
+
+    default_message = "Request not found"
+
+
+def get_request(call: ControlCall) -> dict[str, Any]:
+    request_id = call.params["requestId"]
+    entry = call.backend.journal.find(request_id, call.user_id, everyone=call.key is None)
+    if entry is None:
+        raise UnknownRequest(
+            f"Request {request_id} not found" + (" in this tenant's journal" if call.key else "")
+        )
+    return entry
 
 
 def clear_requests(call: ControlCall) -> dict[str, Any]:
@@ -42,7 +62,7 @@ FILTERS_QUERY = {
     "type": "object",
     "properties": {
         "method": {"type": "string", "description": "HTTP method (any case)"},
-        "path": {"type": "string", "description": "The request path, matched exactly"},
+        "path": {"type": "string", "description": "The request path, with or without /v1"},
         "status": {"type": "integer", "description": "Response status"},
     },
     "additionalProperties": False,
@@ -53,6 +73,8 @@ OPERATIONS = (
     ControlOperation("GET", "/requests", list_requests, response=array(ENTRY_SHAPE),
                      query=FILTERS_QUERY,
                      summary="The request journal, newest first; ?method=&path=&status=."),
+    ControlOperation("GET", "/requests/{requestId}", get_request, response=ENTRY_SHAPE,
+                     summary="One journal entry, by the X-Request-Id of its response."),
     ControlOperation("DELETE", "/requests", clear_requests,
                      response=obj({"cleared": {"const": True}}),
                      summary="Clear the request journal."),

@@ -70,7 +70,8 @@ class ControlPlane(Endpoint):
             key = self.backend.key(bearer)
             tenant = self.backend.tenant(key.user_id)
         content_type = exchange.headers.get("content-type", "")
-        document = None if "yaml" in content_type else _json(exchange)
+        document = _json(exchange, yaml_too=op.document_body is not None
+                         and "application/yaml" in op.document_body)  # fmt: skip
         body = validate(op.body, document) if op.body is not None else {}
         query = (
             validate(op.query, coerce_query(op.query, exchange.query()))
@@ -82,11 +83,19 @@ class ControlPlane(Endpoint):
         return Reply.data(op.status, op.handler(call))
 
 
-def _json(exchange: Exchange) -> Any:
-    """The JSON body, parsed here too when the client did not say it was JSON."""
+def _json(exchange: Exchange, *, yaml_too: bool = False) -> Any:
+    """The JSON body, parsed here too when the client did not say it was JSON.
+
+    A body sent as YAML is left to the handler (None). For an operation that takes YAML too
+    (a scenario document), so is a body whose type says neither and that is not JSON: the
+    handler reads it as YAML, and says so if that fails too."""
     if exchange.json is not None or not exchange.body.strip():
         return exchange.json
+    if "yaml" in exchange.headers.get("content-type", ""):
+        return None
     try:
         return orjson.loads(exchange.body)
     except orjson.JSONDecodeError as exc:
+        if yaml_too:
+            return None
         raise BadRequest(f"Malformed JSON: {exc}") from None

@@ -4,25 +4,38 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sandbox.clock import isoformat
 from sandbox.control.operation import ControlCall, ControlOperation
 from sandbox.domain.access import SCOPES
 from sandbox.domain.tenant import Tenant
+from sandbox.errors import ValidationFailed
 from sandbox.http.operations import body_schema
 from sandbox.http.shapes import BOOLEAN, INTEGER, STRING, TIMESTAMP, array, const, enum, obj, one_of
 from sandbox.http.views import WALLET_SHAPE, wallet_view
 from sandbox.money import money
 
 
+def cents(name: str, value: float) -> Decimal:
+    """An amount of money as sent, refused (400) with more than two decimals rather than
+    rounded: @IsNumber({maxDecimalPlaces: 2})."""
+    exact = Decimal(str(value))
+    if exact != exact.quantize(Decimal("0.01")):
+        raise ValidationFailed([f"{name} must have at most 2 decimal places"])
+    return money(exact)
+
+
 def mint_key(call: ControlCall) -> dict[str, Any]:
-    """A new isolated user with a copy of the story; sandbox-wide scenarios apply to it."""
+    """A new isolated user (with a copy of the story unless ``story`` is false); the
+    sandbox-wide scenarios apply to it."""
     scopes = call.body.get("scopes")
     balance = call.body.get("balance")
     key = call.backend.mint(
         tuple(scopes) if scopes is not None else None,
-        money(balance) if balance is not None else None,
+        cents("balance", balance) if balance is not None else None,
+        story=call.body.get("story", True),
     )
     return {"key": key.key, "userId": key.user_id, "scopes": list(key.scopes)}
 
@@ -67,7 +80,7 @@ def reset(call: ControlCall) -> dict[str, Any]:
 
 def topup(call: ControlCall) -> dict[str, Any]:
     """Credit the key's tenant (or every tenant) with a ``topup`` wallet transaction."""
-    tenants = call.backend.topup(call.user_id, money(call.body["amount"]))
+    tenants = call.backend.topup(call.user_id, cents("amount", call.body["amount"]))
     if call.user_id is not None:
         return wallet_view(tenants[0])
     return {"users": [wallet_view(t) for t in tenants]}
@@ -76,7 +89,11 @@ def topup(call: ControlCall) -> dict[str, Any]:
 KEYS_BODY = body_schema({
     "scopes": {"type": "array", "uniqueItems": True, "maxItems": len(SCOPES),
                "items": {"type": "string", "enum": list(SCOPES)}},
-    "balance": {"type": "number", "minimum": 0, "maximum": 1_000_000_000},
+    "balance": {"type": "number", "minimum": 0, "maximum": 1_000_000_000,
+                "description": "The wallet's balance; with the story, at least its frozen "
+                               "598.00"},
+    "story": {"type": "boolean", "description": "A copy of user 1001's story (default true); "
+                                                "false: an empty user with the balance given"},
 })  # fmt: skip
 
 TOPUP_BODY = body_schema(

@@ -11,9 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.domain.generate import generated_product
+from sandbox.domain.generate import generated_product, offer_product
 from sandbox.domain.product import Product
-from sandbox.errors import ProductNotFound
+from sandbox.errors import BadRequest, ProductNotFound
+
+#: Distinct 1688 offers a sandbox imports before a reset (an offer id each in memory).
+MAX_IMPORTS = 100_000
+
+
+class TooManyImports(BadRequest):
+    """400: the sandbox holds as many imports as it keeps; a reset makes room."""
+
+    default_message = (
+        f"This sandbox holds {MAX_IMPORTS} imported 1688 products, its limit: "
+        "POST /__sandbox/reset makes room"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +46,12 @@ class Catalog:
     The fixture's products stay the validated documents they were loaded as, and both they
     and the generated range are built into :class:`Product` on first read (memoised, bounded).
     So lookups cost the same whatever the catalog's size, and a 100,000-product fixture holds
-    its documents once rather than documents and products side by side.
+    its documents once rather than documents and products side by side. A 1688 import is
+    kept as its offer id alone, its product rebuilt from it (it is a pure function of the offer
+    id) in the same bounded memo: memory grows by an id per import, at most :data:`MAX_IMPORTS`.
     """
 
-    __slots__ = ("_build", "_imported", "_listed", "generated")
+    __slots__ = ("_build", "_listed", "generated", "offers")
 
     def __init__(
         self,
@@ -46,10 +60,14 @@ class Catalog:
     ) -> None:
         self._listed: Mapping[int, Mapping[str, Any]] = listed or {}
         self.generated = generated
-        self._imported: dict[int, Product] = {}
+        #: Imported 1688 offers: product id to offer id, in import order.
+        self.offers: dict[int, str] = {}
         self._build = functools.lru_cache(maxsize=4096)(self._product)
 
     def _product(self, product_id: int) -> Product:
+        offer = self.offers.get(product_id)
+        if offer is not None:
+            return offer_product(offer)
         document = self._listed.get(product_id)
         if document is not None:
             return Product.from_dict(document)
@@ -57,29 +75,32 @@ class Catalog:
         return generated_product(product_id, self.generated.seed)
 
     def get(self, product_id: int) -> Product:
-        product = self._imported.get(product_id)
-        if product is not None:
-            return product
-        if product_id in self._listed or (
-            self.generated is not None and product_id in self.generated
-        ):
+        if product_id in self:
             return self._build(product_id)
         raise ProductNotFound()
 
-    def add(self, product: Product) -> None:
-        """Add an imported product (1688)."""
-        self._imported[product.id] = product
+    def add_offer(self, offer_id: str) -> Product:
+        """Import a 1688 offer (again: the same product); :class:`TooManyImports` past
+        :data:`MAX_IMPORTS` distinct offers."""
+        product_id = int(offer_id)
+        if product_id not in self.offers:
+            if len(self.offers) >= MAX_IMPORTS:
+                raise TooManyImports()
+            self.offers[product_id] = offer_id
+        return self._build(product_id)
 
-    def discard(self, product_id: int) -> None:
-        self._imported.pop(product_id, None)
+    def forget_offers(self) -> None:
+        """Drop every import (a whole reset)."""
+        self.offers.clear()
+        self._build.cache_clear()
 
     def __contains__(self, product_id: object) -> bool:
         return (
-            product_id in self._imported
+            product_id in self.offers
             or product_id in self._listed
             or (self.generated is not None and product_id in self.generated)
         )
 
     def __len__(self) -> int:
         generated = self.generated.count if self.generated else 0
-        return len(self._imported) + len(self._listed) + generated
+        return len(self.offers) + len(self._listed) + generated

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from sandbox.domain.catalog import Catalog
 from sandbox.domain.generate import offer_product
 from sandbox.domain.product import Product
 from sandbox.errors import BadRequest
@@ -64,7 +65,9 @@ def _parse_url(url: str) -> str:
     return found
 
 
-def import_offer(offer_id: str, refused: frozenset[str]) -> Product:
+def import_offer(catalog: Catalog, offer_id: str, refused: frozenset[str]) -> Product:
+    """The product of a 1688 offer, in the shared catalog from now on (unless the fixture
+    lists the offer as refused: a 400)."""
     if offer_id in refused:
         raise ImportRefused(f"Offer {offer_id} cannot be imported: it is no longer available")
-    return offer_product(offer_id)
+    return catalog.add_offer(offer_id)

@@ -140,11 +140,15 @@ def service_fee(total: Decimal) -> Decimal:
     return ceil_yuan(total * SERVICE_FEE_PERCENT / 100)
 
 
-def next_number(prefix: str, now: datetime, taken: Iterable[str]) -> str:
-    """``PREFIX-YYYYMMDD-NNN`` on ``now``'s date, after every number already taken that day."""
+def next_number(prefix: str, now: datetime, taken: Iterable[str], last: dict[str, int]) -> str:
+    """``PREFIX-YYYYMMDD-NNN`` on ``now``'s date, after every number already taken that day
+    (a thousandth order of a day is ``-1000``). ``last`` remembers the last number of each
+    day, so only a day's first number looks through ``taken``."""
     stem = f"{prefix}-{now:%Y%m%d}-"
-    last = max((int(n[len(stem) :]) for n in taken if n.startswith(stem)), default=0)
-    return f"{stem}{last + 1:03d}"
+    if stem not in last:
+        last[stem] = max((int(n[len(stem) :]) for n in taken if n.startswith(stem)), default=0)
+    last[stem] += 1
+    return f"{stem}{last[stem]:03d}"
 
 
 def get_order(tenant: Tenant, order_no: str) -> Order:
@@ -192,7 +196,7 @@ def create_order(
     total = goods - discount
     tenant.wallet.require_available(total)
 
-    order_no = next_number("ORD", now, tenant.orders)
+    order_no = next_number("ORD", now, tenant.orders, tenant.numbers)
     for product, sku, quantity in wanted.values():
         tenant.stock.reserve(product, sku, quantity)
     tenant.wallet.move("freeze", total, now, description="Order created", order_no=order_no)

@@ -151,7 +151,7 @@ def create_shipping_order(
     tenant.wallet.require_available(fee)
 
     now = tenant.now()
-    order_no = next_number("SHP", now, tenant.shipping)
+    order_no = next_number("SHP", now, tenant.shipping, tenant.numbers)
     tenant.wallet.move("shipping_fee", fee, now, description="Shipping fee", order_no=order_no)
     for package in packages:
         package.shipping_order_no = order_no

@@ -31,6 +31,7 @@ class Tenant:
         "clock",
         "coupons",
         "favorites",
+        "numbers",
         "orders",
         "profile",
         "shipping",
@@ -69,6 +70,8 @@ class Tenant:
         self.orders: dict[str, Order] = {o.order_no: o for o in orders or []}
         self.warehouse = warehouse or Warehouse()
         self.shipping: dict[str, ShippingOrder] = {o.order_no: o for o in shipping or []}
+        #: The last order and shipping number of each day, derived from the orders as needed.
+        self.numbers: dict[str, int] = {}
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -5,6 +5,12 @@ step after every N reads of it (the read after the Nth sees the new status, as m
 ``time`` moves it one step after every N seconds of the tenant's sandbox clock, counted from
 the later of the activation and the order's creation. Steps go through the commerce domain's
 ``advance_order`` / ``advance_shipping``, so every side effect of a step happens.
+
+A time step is dated at the moment it falls due (the engine stops the clock at each such
+moment of a jump). A step the domain refuses (a service fee the wallet cannot pay) stays due:
+it is retried when the clock next moves, never at the same moment again, so a call that does
+not move the clock (a top-up, a read) never makes it jump; once taken, the order's next step
+counts from then.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ Step = Callable[[Any, str, "str | None"], None]
 class Track:
     """The timing of one progression on one tenant."""
 
-    __slots__ = ("flow", "kind", "progression", "reads", "since", "started", "step")
+    __slots__ = ("blocked", "flow", "kind", "progression", "reads", "since", "started", "step")
 
     def __init__(self, kind: str, progression: Progression, started: float, step: Step) -> None:
         self.kind = kind
@@ -43,6 +49,8 @@ class Track:
         self.step = step
         self.since: dict[str, float] = {}
         self.reads: dict[str, int] = {}
+        #: Orders whose due step the domain refused, and the clock's moment of the refusal.
+        self.blocked: dict[str, float] = {}
 
     @property
     def target(self) -> str:
@@ -76,7 +84,11 @@ class Track:
         """When the next time step falls due, in seconds of the tenant's clock."""
         if self.progression.model != "time":
             return None
-        dues = [self._since(tenant, n) + self.progression.seconds for n in self.movable(tenant)]
+        dues = [
+            self._since(tenant, n) + self.progression.seconds
+            for n in self.movable(tenant)
+            if n not in self.blocked  # retried whenever the clock moves, not at a due moment
+        ]
         return min(dues, default=None)
 
     def fire(self, tenant: Any, now: float, inspection: str | None) -> None:
@@ -88,10 +100,18 @@ class Track:
         elif model == "time":
             seconds = self.progression.seconds
             for number in self.movable(tenant):
+                blocked_at = self.blocked.get(number)
+                if blocked_at is not None:
+                    if now <= blocked_at or not self._step(tenant, number, inspection):
+                        self.blocked[number] = max(now, blocked_at)
+                        continue
+                    del self.blocked[number]
+                    self.since[number] = now  # the refused step, taken now
                 since = self._since(tenant, number)
                 steps = math.floor((now - since) / seconds + 1e-9)
                 for _ in range(max(0, steps)):
                     if not self._step(tenant, number, inspection):
+                        self.blocked[number] = now
                         break
                     since += seconds
                 self.since[number] = since
@@ -117,8 +137,7 @@ class Track:
             return False
         try:
             self.step(tenant, number, inspection)
-        except ApiError:  # the domain refused (a state no step leaves): stop moving it
-            self.since[number] = math.inf
+        except ApiError:  # the domain refused (its guard): nothing changed
             return False
         return True
 

@@ -117,3 +117,42 @@ def field_path(error: ValidationError, prefix: str = "") -> str:
     for part in error.absolute_path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(root)"
+
+
+def fast_valid(instance: Any, name: str) -> bool:
+    """Whether ``instance`` is valid under schema ``name``, checked by a compiled validator
+    (fastjsonschema: a hundred times faster than jsonschema on a large document, but with
+    one terse message). A caller explains an invalid instance with :func:`problems`."""
+    import fastjsonschema
+
+    try:
+        _compiled_whole(name)(instance)
+    except fastjsonschema.JsonSchemaValueException:
+        return False
+    return True
+
+
+@functools.cache
+def _compiled_whole(name: str) -> Any:
+    import fastjsonschema
+
+    # One self-contained document: the $defs of every schema it refers to, inlined.
+    text = json.dumps(schema(name))
+    defs: dict[str, Any] = {}
+    for other in ("fixture", "scenario", "state"):
+        prefix = f"{other}.schema.json#/$defs/"
+        if other != name and prefix in text:
+            defs.update(schema(other)["$defs"])
+            text = text.replace(prefix, "#/$defs/")
+    document = json.loads(text)
+    document["$defs"] = {**defs, **document.get("$defs", {})}
+    document.pop("$id", None)
+    formats = {"cents": _is_cents, "date-time": _is_date_time}
+    return fastjsonschema.compile(document, formats=formats)
+
+
+def _is_date_time(value: object) -> bool:
+    try:
+        return _is_timestamp(value)
+    except ValueError:
+        return False

@@ -77,3 +77,25 @@ def test_the_domain_imports_no_web_framework_and_startup_no_faker() -> None:
         check=True,
     )
     assert domain_only.stdout.strip() == "False False"
+
+
+def test_an_import_is_kept_as_its_offer_id_and_rebuilt_the_same(monkeypatch: object) -> None:
+    catalog = Catalog({}, None)
+    product = catalog.add_offer("1234567890")
+    assert catalog.offers == {1234567890: "1234567890"}
+    catalog._build.cache_clear()  # as if the memo had dropped it
+    assert catalog.get(1234567890) == product
+
+
+def test_imports_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sandbox.domain import catalog as module
+
+    monkeypatch.setattr(module, "MAX_IMPORTS", 2)
+    catalog = Catalog({}, None)
+    catalog.add_offer("1234567890")
+    catalog.add_offer("1234567891")
+    catalog.add_offer("1234567890")  # again: not a new import
+    with pytest.raises(module.TooManyImports):
+        catalog.add_offer("1234567892")
+    catalog.forget_offers()
+    catalog.add_offer("1234567892")

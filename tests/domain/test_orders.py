@@ -62,8 +62,8 @@ def test_the_service_fee_is_five_percent_rounded_up_to_the_yuan() -> None:
 
 def test_order_numbers_follow_the_days_last_number(tenant: Tenant) -> None:
     now = tenant.now()
-    assert next_number("ORD", now, tenant.orders) == "ORD-20240123-001"
-    assert next_number("ORD", now - timedelta(days=8), tenant.orders) == "ORD-20240115-003"
+    assert next_number("ORD", now, tenant.orders, {}) == "ORD-20240123-001"
+    assert next_number("ORD", now - timedelta(days=8), tenant.orders, {}) == "ORD-20240115-003"
 
 
 def test_creating_freezes_the_total_and_reserves_stock(tenant: Tenant, catalog: Catalog) -> None:

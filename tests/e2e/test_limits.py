@@ -117,3 +117,15 @@ def test_this_uvicorn_has_the_internals_the_head_limits_build_on() -> None:
     from sandbox.http.limits import limits_supported
 
     assert limits_supported()
+
+
+def test_a_flood_of_malformed_requests_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("WARNING", logger="uvicorn.error")
+    with ThreadedServer(settings=Settings()) as fresh:
+        for _ in range(20):
+            with _connect(fresh) as sock:
+                sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+                _reply(sock)
+        assert _product_answers(fresh)
+    invalid = [r for r in caplog.records if "Invalid HTTP request" in r.getMessage()]
+    assert len(invalid) == 1

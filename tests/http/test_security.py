@@ -28,7 +28,12 @@ def guarded(fixture: Fixture) -> Iterator[TestClient]:
 
 def _control_requests(app: SandboxApplication) -> list[tuple[str, str]]:
     """One request per control operation, its path parameters filled in."""
-    samples = {"name": "price-spike", "orderNo": "ORD-20240120-001", "key": "sk-unknown"}
+    samples = {
+        "name": "price-spike",
+        "orderNo": "ORD-20240120-001",
+        "key": "sk-unknown",
+        "requestId": "req-unknown",
+    }
     return [
         (op.method, "/__sandbox" + PARAM.sub(lambda m: samples[m.group(1)], op.path))
         for op in app.control.operations

@@ -144,14 +144,15 @@ def test_the_marker_without_a_scenario_name_is_a_usage_error(
     )
     result = run(pytester, "--strict-markers")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*sandbox_scenario takes one or more scenario names*"])
+    result.stdout.fnmatch_lines(["*sandbox_scenario takes one or more scenarios: a bundled*"])
 
 
 def test_the_option_and_the_marker_are_documented_in_pytests_help(
     pytester: pytest.Pytester,
 ) -> None:
     run(pytester, "--help").stdout.fnmatch_lines(["*--sandbox-url=URL*"])
-    run(pytester, "--markers").stdout.fnmatch_lines(["@pytest.mark.sandbox_scenario(*names)*"])
+    run(pytester, "--help").stdout.fnmatch_lines(["*--sandbox-admin-token=TOKEN*"])
+    run(pytester, "--markers").stdout.fnmatch_lines(["@pytest.mark.sandbox_scenario(*scenarios)*"])
 
 
 def test_an_admin_token_in_the_environment_guards_the_server_and_is_sent_by_the_helpers(

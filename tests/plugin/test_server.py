@@ -43,11 +43,13 @@ def test_a_started_server_serves_the_sandbox_on_the_port_the_os_chose() -> None:
 
 
 def test_stopping_ends_the_server_thread() -> None:
+    before = set(threading.enumerate())  # other suites' session servers may be running
     server = ThreadedServer().start()
     assert server.running
     server.stop()
     assert not server.running
-    assert not [t for t in threading.enumerate() if t.name == "sandbox-server" and t.is_alive()]
+    started = set(threading.enumerate()) - before
+    assert not [t for t in started if t.name == "sandbox-server" and t.is_alive()]
 
 
 def test_a_port_already_taken_raises_in_the_caller(taken_port: int) -> None:

@@ -95,11 +95,32 @@ def test_minting_posts_to_keys_and_keeps_the_key_and_user(
         assert (tenant.key, tenant.user_id, tenant.scopes) == (KEY, 2001, ["a:read"])
         assert tenant.client.headers["Authorization"] == f"Bearer {KEY}"
         assert tenant.client.base_url == fake[1]
-    minted = plane.last()
+    minted, retired = plane.received
     assert (minted["method"], minted["path"]) == ("POST", "/__sandbox/keys")
     assert minted["json"] == {"scopes": ["cart:read"], "balance": 12.3}
     assert "authorization" not in minted["headers"]
     assert "x-sandbox-admin-token" not in minted["headers"]
+    # What ``with`` minted, its exit retires.
+    assert (retired["method"], retired["raw_path"]) == ("DELETE", f"/__sandbox/keys/{KEY}")
+
+
+def test_minting_without_the_story_says_so_and_only_then(
+    fake: tuple[FakeControlPlane, str], plane: FakeControlPlane
+) -> None:
+    Sandbox.mint(fake[1], story=False).close()
+    Sandbox.mint(fake[1], story=True).close()
+    assert [sent["json"] for sent in plane.received] == [{"story": False}, {}]
+
+
+def test_the_admin_token_is_sent_when_minting_and_retiring(
+    fake: tuple[FakeControlPlane, str], plane: FakeControlPlane
+) -> None:
+    with Sandbox.mint(fake[1], admin_token="s3cret"):
+        pass
+    assert [sent["headers"]["x-sandbox-admin-token"] for sent in plane.received] == [
+        "s3cret",
+        "s3cret",
+    ]
 
 
 def test_minting_with_no_options_asks_for_the_defaults(

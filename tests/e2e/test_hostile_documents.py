@@ -1,0 +1,78 @@
+"""Hostile documents posted to a real ``sandbox serve``: each is refused quickly with the field
+named, and a bystander tenant's requests keep answering in the meantime."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.e2e.process import ServeProcess, free_port, serve
+
+#: What a bystander's request may take while a hostile document is being refused.
+BYSTANDER_BUDGET = 0.05
+
+HOSTILE: dict[str, tuple[bytes, str, str]] = {
+    "deep YAML": (b"name: d\nrules: " + b"[" * 400_000 + b"]" * 400_000,
+                  "application/yaml", "(root): "),
+    "deep JSON": (b'{"name": "d", "rules": ' + b"[" * 400_000 + b"]" * 400_000 + b"}",
+                  "application/json", "Malformed JSON: depth limit exceeded"),
+    "wide YAML": (b"name: w\nrules:\n" + b"  - {respond: {status: 500, body: [1, 2, 3]}}\n"
+                  * 20_000, "application/yaml", "(root): a posted scenario is at most 32 KiB"),
+    "billion laughs": (b"name: b\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a]\n"
+                       b"c: &c [*b, *b, *b, *b, *b]\nrules: [*c, *c, *c]\n", "application/yaml",
+                       "(root): YAML anchors and aliases are not accepted"),
+    "NaN probability": (b"name: n\nrules: [{probability: .nan, respond: {status: 500}}]\n",
+                        "application/yaml", "rules[0].probability: must be a finite number"),
+    "binary body": (b"name: b\nrules: [{respond: {status: 500, body: !!binary aGk=}}]\n",
+                    "application/yaml", "rules[0].respond.body: a bytes cannot be sent"),
+    "CRLF header": (b'name: h\nrules: [{respond: {status: 500, headers: {X-A: "a\\r\\nb"}}}]\n',
+                    "application/yaml", "rules[0].respond.headers.X-A: must not hold"),
+    "1xx status": (b"name: i\nrules: [{respond: {status: 101}}]\n", "application/yaml",
+                   "rules[0].respond.status: "),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServeProcess]:
+    port = free_port()
+    with serve(port) as process:
+        yield process
+
+
+def bystander(url: str, stop: threading.Event, worst: list[float]) -> None:
+    with httpx.Client(base_url=url, headers={"Authorization": "Bearer sk-sandbox-readonly"}) as c:
+        while not stop.is_set():
+            started = time.perf_counter()
+            assert c.get("/products/12345").status_code == 200
+            worst.append(time.perf_counter() - started)
+            time.sleep(0.005)
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_a_hostile_scenario_is_refused_fast_and_the_bystander_does_not_wait(
+    server: ServeProcess, name: str
+) -> None:
+    body, content_type, reason = HOSTILE[name]
+    stop, timings = threading.Event(), [0.0]
+    watcher = threading.Thread(target=bystander, args=(server.url, stop, timings))
+    watcher.start()
+    try:
+        time.sleep(0.05)
+        started = time.perf_counter()
+        refused = httpx.post(f"{server.url}/__sandbox/scenarios", content=body,
+                             headers={"Content-Type": content_type}, timeout=30)  # fmt: skip
+        took = time.perf_counter() - started
+        time.sleep(0.05)
+    finally:
+        stop.set()
+        watcher.join()
+    assert refused.status_code == 400, refused.text
+    message = refused.json()["message"]
+    messages = message if isinstance(message, list) else [message]
+    assert any(reason in each for each in messages), refused.json()
+    assert took < 1.0
+    assert max(timings) < BYSTANDER_BUDGET + took / 2, (name, max(timings), took)
