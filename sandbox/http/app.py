@@ -116,8 +116,8 @@ class SandboxApplication(Starlette):
 def create_app(store: Store | None = None, settings: Settings | None = None) -> SandboxApplication:
     """The sandbox over ``store`` (default: a new store of the settings' fixture)."""
     settings = settings or Settings()
-    routes = [(operation.method, operation.path) for operation in OPERATIONS]
-    backend = Backend.from_settings(settings, store, routes)
+    api_routes = [(operation.method, operation.path) for operation in OPERATIONS]
+    backend = Backend.from_settings(settings, store, api_routes)
     api = ApiPipeline(backend, OPERATIONS, settings.body_limit)
     control = ControlPlane(backend, settings)
     document = OpenApiDocument(api, control)
