@@ -70,7 +70,9 @@ def conditional(exchange: Exchange, reply: Reply) -> Reply:
     """``reply`` with its weak ``ETag``, or the ``304`` that replaces it when the request's
     ``If-None-Match`` names it (Express's ``req.fresh``: a ``GET`` or ``HEAD`` answered 2xx,
     without ``Cache-Control: no-cache``)."""
-    tag = reply.etag = weak_etag(reply.body)  # the same for a reply served twice (cached)
+    tag = reply.etag
+    if tag is None:
+        tag = reply.etag = weak_etag(reply.body)  # the same for a reply served twice (cached)
     wanted = exchange.headers.get("if-none-match")
     if (
         wanted is not None

@@ -13,7 +13,7 @@ import orjson
 
 from sandbox.errors import ApiError, BadRequest, PayloadTooLarge
 from sandbox.http.forms import parse_form
-from sandbox.http.responses import JSON_CONTENT_TYPE, data_body, error_body
+from sandbox.http.responses import JSON_CONTENT_TYPE, Encoded, data_body, error_body
 from sandbox.querystring import parse_query
 
 Headers = list[tuple[bytes, bytes]]
@@ -34,6 +34,8 @@ class Reply:
 
     @classmethod
     def data(cls, status: int, data: Any, headers: Headers | None = None) -> Reply:
+        if type(data) is Encoded:
+            return cls(status, data.body, headers or [], etag=data.etag)
         return cls(status, data_body(data), headers or [])
 
     @classmethod

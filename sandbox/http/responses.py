@@ -7,6 +7,7 @@ written as JSON numbers with their two decimals (``598.00``), exactly as the ref
 from __future__ import annotations
 
 from binascii import b2a_base64
+from dataclasses import dataclass
 from decimal import Decimal
 from hashlib import sha1
 from typing import Any
@@ -40,3 +41,18 @@ def weak_etag(body: bytes) -> bytes:
     """Express's default ``ETag`` of a body (the ``etag`` package, weak): ``W/"<length in
     hex>-<the first 27 characters of its SHA-1 in base64>"``."""
     return b'W/"%x-%s"' % (len(body), b2a_base64(sha1(body).digest(), newline=False)[:27])
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A success body encoded once, with its ``ETag``: what a handler may return for data
+    that never changes (a product's catalog view), so that serving it again costs neither the
+    encoding nor the hash."""
+
+    body: bytes
+    etag: bytes
+
+    @classmethod
+    def of(cls, data: Any) -> Encoded:
+        body = data_body(data)
+        return cls(body, weak_etag(body))

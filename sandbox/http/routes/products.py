@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from sandbox.domain.imports import import_offer, offer_id_from
 from sandbox.domain.product import Product
 from sandbox.domain.stock import StockLedger
 from sandbox.http.operations import Call, Operation, body_schema
-from sandbox.http.responses import dumps
+from sandbox.http.responses import Encoded
 from sandbox.http.shapes import INTEGER, MONEY, STRING, URL, array, obj
 from sandbox.http.views import PRODUCT_SHAPE, SKU_SHAPE, product_view, sku_view
 
@@ -24,9 +22,9 @@ def get_product(call: Call) -> object:
     return call.backend.rendered.get(product, untouched_view)
 
 
-def untouched_view(product: Product) -> orjson.Fragment:
-    """``product_view`` of ``product`` at the catalog's own stock, encoded."""
-    return orjson.Fragment(dumps(product_view(product, StockLedger())))
+def untouched_view(product: Product) -> Encoded:
+    """``product_view`` of ``product`` at the catalog's own stock, encoded with its ETag."""
+    return Encoded.of(product_view(product, StockLedger()))
 
 
 def import_1688(call: Call) -> dict[str, Any]:
