@@ -34,6 +34,8 @@ class Report:
     catalog: dict[str, Any] = field(default_factory=dict)
     #: bench/fixture_overhead.py's figures: the plugin's fixture cost per test.
     fixture: dict[str, Any] = field(default_factory=dict)
+    #: Staying power (bench/probes.py): orders-flat, state-load, journal-cap.
+    staying: dict[str, Any] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
 
@@ -247,6 +249,52 @@ def fixture_rows(report: Report) -> list[Row]:
     return rows
 
 
+def staying_rows(report: Report) -> list[Row]:
+    """Costs that must not grow with use: orders, a big state file, a full journal."""
+    rows = []
+    flat = report.staying.get("orders")
+    if flat:
+        rows.append(
+            Row(
+                f"`POST /orders` as a tenant's orders grow to {flat['orders']:,}: first and last "
+                "thousand (mean, in process)",
+                f"{flat['create_first_ms']:.2f} ms; {flat['create_last_ms']:.2f} ms",
+                "flat (last ≤ 1.25x first)",
+                flat["create_last_ms"] <= 1.25 * flat["create_first_ms"],
+            )
+        )
+        rows.append(
+            Row(
+                "`GET /orders?page=1&limit=20` at the same points",
+                f"{flat['list_first_ms']:.2f} ms; {flat['list_last_ms']:.2f} ms",
+                "flat (last ≤ 1.25x first)",
+                flat["list_last_ms"] <= 1.25 * flat["list_first_ms"],
+            )
+        )
+    state = report.staying.get("state")
+    if state:
+        rows.append(
+            Row(
+                f"state file of {state['tenants']:,} tenants ({state['file_mib']:.0f} MiB): "
+                "save; load",
+                f"{state['save_s']:.1f} s; {state['load_s']:.1f} s",
+                "load < 10 s",
+                state["load_s"] < 10,
+            )
+        )
+    journal = report.staying.get("journal")
+    if journal:
+        rows.append(
+            Row(
+                "journal filled past its caps with 32 KiB entries: entries kept; RSS growth",
+                f"{journal['entries']:,}; {journal['rss_growth_mib']:.0f} MiB",
+                "bounded (< 256 MiB)",
+                journal["rss_growth_mib"] < 256,
+            )
+        )
+    return rows
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -280,7 +328,7 @@ def render(report: Report) -> str:
         ("figure", "measured", "budget", "verdict"),
         [
             (r.figure, r.measured, r.budget, _verdict(r))
-            for r in [*budget_rows(report), *fixture_rows(report)]
+            for r in [*budget_rows(report), *fixture_rows(report), *staying_rows(report)]
         ],
     )
     out += [

@@ -370,6 +370,12 @@ def main(argv: list[str] | None = None) -> int:
             report.fixture = {"runs": [fixture_overhead.measure(fixture=name)
                                        for name in ("sandbox", "sandbox_factory")]}  # fmt: skip
             log(fixture_overhead.describe(report.fixture["runs"][0]))
+            report.staying = {
+                "orders": bench.probe("orders-flat", "10000"),
+                "state": bench.probe("state-load", "10000"),
+                "journal": bench.probe("journal-cap"),
+            }
+            log(f"staying power: {report.staying}")
         except BenchError as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 1
