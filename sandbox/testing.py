@@ -37,6 +37,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
+from sandbox.journal import api_path as _api_path
+from sandbox.scenario.model import compile_path
 from sandbox.server import wait_until_healthy
 
 __all__ = [
@@ -634,24 +636,9 @@ def _times(count: int) -> str:
     return {0: "never", 1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
-def _api_path(path: str) -> str:
-    """A journal path as scenario rules see it: without ``/v1`` or a trailing slash."""
-    if path == "/v1" or path.startswith("/v1/"):
-        path = path[3:] or "/"
-    return path.rstrip("/") or "/"
-
-
 def _path_pattern(path: str) -> re.Pattern[str]:
-    """``/orders/{orderNo}`` and ``/orders/*`` match one segment, ``/user/**`` any rest."""
-    parts = []
-    for segment in _api_path(path).split("/")[1:]:
-        if segment == "**":
-            parts.append("(?:/.*)?")
-        elif segment == "*" or (segment.startswith("{") and segment.endswith("}")):
-            parts.append("/[^/]+")
-        else:
-            parts.append("/" + re.escape(segment))
-    return re.compile("".join(parts) or "/")
+    """A path as scenario rules write it (``/orders/{orderNo}``, ``/user/**``), ``/v1`` or not."""
+    return compile_path(_api_path(path))
 
 
 def _nearest(journal: list[dict[str, Any]], method: str, path: str, status: int | None) -> str:
