@@ -31,6 +31,12 @@ from sandbox.settings import BODY_TIMEOUT, HEADER_LIMIT, HEADER_TIMEOUT, Setting
 #: Seconds an idle keep-alive connection stays open between requests (Node's default).
 KEEP_ALIVE_TIMEOUT = 5
 
+#: Seconds a refused connection still reads (and drops) what its client sends before closing.
+REFUSED_LINGER = 1.0
+
+#: Bytes a refused connection drops before it closes anyway (a head that never ends).
+REFUSED_DRAIN = 256 * 1024
+
 #: Seconds between two warnings about malformed requests.
 WARNING_INTERVAL = 10.0
 
@@ -69,6 +75,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.head_timeout, self._refuse, 408
         )
         self._body_timer: asyncio.TimerHandle | None = None
+        self._refused = False
+        self._dropped = 0
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_timer()
@@ -76,6 +84,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:  # answered and closing: the rest of what it sends is dropped
+            self._dropped += len(data)
+            if self._dropped > REFUSED_DRAIN:
+                self.transport.close()
+            return
         self._unset_keepalive_if_required()
         if self._in_head:
             self._head_bytes += len(data)
@@ -147,11 +160,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._head_timer = None
 
     def _refuse(self, status: int) -> None:
-        """Answer as Node does (a status line, ``Connection: close``, no body) and close."""
+        """Answer as Node does (a status line, ``Connection: close``, no body) and close.
+
+        The answer goes out with a FIN and what the client still sends is read and dropped
+        for a moment before the socket closes: closing a socket with unread data makes the
+        kernel send a reset, which can destroy the answer before the client reads it."""
         self._head_timer = None
+        self._stop_body_timer()
         if not self.transport.is_closing():
             self.transport.write(_REFUSED[status])
-            self.transport.close()
+            self._refused = True
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+                self.loop.call_later(REFUSED_LINGER, self.transport.close)
+            else:
+                self.transport.close()
 
 
 #: The uvicorn internals :meth:`BoundedHttpToolsProtocol.data_received` relies on (it mirrors
