@@ -9,7 +9,14 @@ import pytest
 from sandbox.backend import Backend
 from sandbox.domain.cart import NewLine
 from sandbox.domain.fixture import Fixture
-from sandbox.persistence import InvalidState, StateFileError, load_state, read_state, save_state
+from sandbox.persistence import (
+    InvalidState,
+    StateFileError,
+    load_state,
+    read_state,
+    save_state,
+    state_problems,
+)
 from sandbox.store import Store
 
 
@@ -88,3 +95,13 @@ def test_a_state_file_edited_by_hand_is_checked_in_full(fixture: Fixture, tmp_pa
     with pytest.raises(StateFileError) as caught:
         read_state(path)
     assert "state.users[0].wallet.balance: 'abc'" in str(caught.value)
+
+
+def test_a_state_of_many_tenants_is_checked_and_explained_in_bulk(fixture: Fixture) -> None:
+    store = Store(fixture)
+    for _ in range(60):
+        store.mint()
+    state = store.export()
+    assert state_problems(state) == []
+    state["users"][55]["wallet"]["balance"] = "abc"
+    assert state_problems(state)[0].startswith("users[55].wallet.balance: 'abc'")
