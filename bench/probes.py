@@ -77,7 +77,8 @@ def load_fixture_probe(path: str) -> dict[str, float]:
 
 def orders_flat(count: int) -> dict[str, float]:
     """Order creation and the first page of GET /orders, through the HTTP pipeline, on a
-    tenant that holds more and more orders: the first and the last thousand compared."""
+    tenant that holds more and more orders, and a journal query (``limit=20``) of a journal
+    that grows with them: the first and the last thousand compared."""
     import dataclasses
 
     from starlette.testclient import TestClient
@@ -95,7 +96,7 @@ def orders_flat(count: int) -> dict[str, float]:
         {"productId": 12345, "skuId": "s002", "stock": 10**7}]}}  # fmt: skip
     client.post("/__sandbox/scenarios", headers=auth, json=plenty).raise_for_status()
     body = {"items": [{"productId": 12345, "skuId": "s002", "quantity": 1}]}
-    creates, lists = [], []
+    creates, lists, journals = [], [], []
     for _ in range(count):
         started = time.perf_counter()
         created = client.post("/orders", headers=auth, json=body)
@@ -104,6 +105,9 @@ def orders_flat(count: int) -> dict[str, float]:
         started = time.perf_counter()
         client.get("/orders?page=1&limit=20", headers=auth)
         lists.append(time.perf_counter() - started)
+        started = time.perf_counter()  # the whole sandbox's journal: it grows past 10k entries
+        client.get("/__sandbox/requests?limit=20").raise_for_status()
+        journals.append(time.perf_counter() - started)
     ms = 1000 / 1000  # mean of a thousand, in milliseconds
     return {
         "orders": count,
@@ -111,6 +115,9 @@ def orders_flat(count: int) -> dict[str, float]:
         "create_last_ms": sum(creates[-1000:]) * ms,
         "list_first_ms": sum(lists[:1000]) * ms,
         "list_last_ms": sum(lists[-1000:]) * ms,
+        "journal_first_ms": sum(journals[:1000]) * ms,
+        "journal_last_ms": sum(journals[-1000:]) * ms,
+        "journal_entries": len(client.get("/__sandbox/requests").json()["data"]),
     }
 
 

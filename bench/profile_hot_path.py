@@ -1,6 +1,7 @@
 """Profile ``GET /products/12345`` under wrk load with py-spy, and print where the time goes.
 
-    python bench/profile_hot_path.py [--bare] [--seconds 15] [--rate 997] [--output DIR]
+    python bench/profile_hot_path.py [--bare] [--path P] [--seconds 15] [--rate 997]
+                                     [--output DIR]
 
 Needs py-spy in the environment (``pip install py-spy``) and wrk. It starts
 ``python -m sandbox serve`` on the benchmark fixture, samples it with ``py-spy record``
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--output", type=Path, help="keep the raw profile in this directory")
     parser.add_argument("--bare", action="store_true", help="profile the bare app instead")
+    parser.add_argument("--path", default=PATH, help=f"the GET to load (default {PATH})")
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(py_spy).exists():
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = workdir / f"{'bare' if args.bare else 'sandbox'}.raw.txt"
         port = free_port()
         if args.bare:
-            name, health = "bare", PATH
+            name, health = "bare", args.path
             argv_ = [
                 sys.executable,
                 "-m",
@@ -115,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
             ]
         with ManagedProcess(name, argv_, workdir / f"{name}.log", child_env()) as server:
             wait_until_ok(server, port, health, key=KEY)
-            if request(port, "GET", PATH, key=KEY).status != 200:
-                raise BenchError(f"GET {PATH} does not answer 200")
-            run_wrk(port, PATH, Load(seconds=2), key=KEY)  # warm up
+            if request(port, "GET", args.path, key=KEY).status != 200:
+                raise BenchError(f"GET {args.path} does not answer 200")
+            run_wrk(port, args.path, Load(seconds=2), key=KEY)  # warm up
             spy = subprocess.Popen(
                 [
                     py_spy,
@@ -139,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             try:
                 time.sleep(0.5)
-                result = run_wrk(port, PATH, Load(seconds=args.seconds), key=KEY)
+                result = run_wrk(port, args.path, Load(seconds=args.seconds), key=KEY)
                 spy.wait(timeout=args.seconds + 60)
             finally:
                 if spy.poll() is None:

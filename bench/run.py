@@ -42,13 +42,14 @@ from harness import (
     wait_until_ok,
     wrk_path,
 )
-from report import Report, machine_info, render
+from report import Report, machine_info, render, throughput_line
 
 BENCH = Path(__file__).resolve().parent
 READ_KEY = "sk-sandbox-full"  # the default fixture's key with every scope
 PRODUCT_PATH = "/products/12345"
 HEALTH_PATH = "/__sandbox/health"
 ORDERS_PATH = "/orders?page=1&limit=20"
+FREIGHT_PATH = "/logistics/calculate-freight-batch"
 BIG_CATALOG = 100_000
 MINTED_PER_RUN = 128  # write-mix tenants: 64 per wrk thread, twice its connections
 REPEATS = 2  # A B A B
@@ -223,6 +224,11 @@ class Bench:
             Workload("GET /cart", get("/cart")),
             Workload("GET /orders?page=1&limit=20", get(ORDERS_PATH)),
             Workload(
+                "POST /logistics/calculate-freight-batch",
+                lambda p: run_wrk(p, FREIGHT_PATH, self.load, script="freight.lua", key=READ_KEY),
+                note="the reference's example body, validated",
+            ),
+            Workload(
                 "write mix",
                 lambda p: self._write_mix(p, mix),
                 note="POST /cart/items + DELETE /cart/items/:id"
@@ -341,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 s wrk runs instead of 10 s")
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument(
+        "--throughput", action="store_true",
+        help="only the throughput table, printed (RESULTS.md is not written)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     try:
         wrk_path()
@@ -360,6 +370,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with _terminate_as_exit(), tempfile.TemporaryDirectory(prefix="sandbox-bench-") as tmp:
         bench = Bench(Path(tmp), load, log)
+        if args.throughput:
+            try:
+                for workload in bench.throughput():
+                    print(throughput_line(workload))
+            except BenchError as exc:
+                print(f"benchmark failed: {exc}", file=sys.stderr)
+                return 1
+            return 0
         try:
             report.startup = bench.startup()
             report.store = bench.probe("store-timing", "1000")

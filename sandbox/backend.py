@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sandbox.clock import EARLIEST, LATEST, in_range, isoformat
 from sandbox.domain.access import ApiKey
@@ -44,6 +44,7 @@ from sandbox.journal import (
 )
 from sandbox.persistence import check_state, user_problems
 from sandbox.ratelimit import RateLimiter
+from sandbox.replies import ReplyCache
 from sandbox.scenario.engine import ScenarioEngine
 from sandbox.scenario.lint import Route
 from sandbox.scenario.loader import bundled_scenarios, resolve
@@ -51,6 +52,9 @@ from sandbox.scenario.model import Scenario
 from sandbox.schemas import problems
 from sandbox.settings import Settings
 from sandbox.store import Store, UnknownKey
+
+if TYPE_CHECKING:
+    from sandbox.http.responses import Encoded
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -96,12 +100,17 @@ class Backend:
         self.log_requests = False
         #: The write-through database of ``--state-file NAME.db``, or None.
         self.durable: DurableState | None = None
+        #: With one, the tenants whose state changed since they were last committed there
+        #: other than by an API write (a progression stepped on a read or a tick).
+        self.unsaved: set[int] = set()
         self.limiter = RateLimiter(store.fixture.rate_limit)
         self.journal = Journal(journal_size, journal_total)
         self.scenarios = ScenarioEngine(store, dict(scenarios or {}))
         self.request_ids = RequestIds()
         #: Encoded product views, for tenants whose stock does not touch the product.
         self.rendered: IdentityCache[Any, Any] = IdentityCache()
+        #: Encoded answers of the cached ``GET`` operations, by tenant generation.
+        self.replies: ReplyCache[Encoded] = ReplyCache()
         self.scenarios.start_with(startup)
 
     @classmethod
@@ -121,33 +130,51 @@ class Backend:
         )  # fmt: skip
         backend.log_requests = settings.log_requests
         if settings.state_file is not None and is_database(settings.state_file):
-            backend.durable = DurableState(settings.state_file)
-            if backend.durable.empty():  # a first start: every tenant, once
-                backend.committed(None)
+            backend.persist_to(DurableState(settings.state_file))
         if backend.log_requests or backend.durable is not None:
             backend.journal.listener = backend.recorded
         return backend
 
     # -- persistence ------------------------------------------------------------------
 
+    def persist_to(self, durable: DurableState) -> None:
+        """Write the state through to ``durable`` from now on (every tenant at once when it
+        is new): each API request that changed a tenant, and each verb, is committed there
+        before its reply."""
+        self.durable = durable
+        self.scenarios.on_change = self.unsaved.add
+        self.journal.listener = self.recorded
+        if durable.empty():  # a first start: every tenant, once
+            self.committed(None)
+
     def recorded(self, user_id: int | None, entry: Entry) -> None:
         """Each API request, as the journal records it (before its reply is sent): printed
-        with ``--log-requests``, and a write committed to the durable state."""
+        with ``--log-requests``; with write-through persistence, its tenant committed when
+        the request changed it. An API write answered below 400 did; any request, whatever
+        its method or status, did when a progression stepped during it (a manual one on a
+        read of the order, a timed one on the tick of its clock). A read that changed
+        nothing writes nothing."""
         if self.log_requests:
             print_request(user_id, entry)
-        if (
-            self.durable is not None
-            and user_id is not None
-            and entry.method not in ("GET", "HEAD", "OPTIONS")
+        if self.durable is None or user_id is None:
+            return
+        if user_id in self.unsaved or (
+            entry.method not in ("GET", "HEAD", "OPTIONS")
             and entry.status is not None
             and entry.status < 400
         ):
+            self.unsaved.discard(user_id)
             self.durable.write(self.store, [user_id])
 
     def committed(self, user_id: int | None) -> None:
         """A whole-state verb changed one tenant (or, with None, any): with write-through
         persistence, commit it before the reply."""
+        self.replies.changed(user_id)
         if self.durable is not None:
+            if user_id is None:
+                self.unsaved.clear()
+            else:
+                self.unsaved.discard(user_id)
             self.durable.write(self.store, None if user_id is None else [user_id])
 
     # -- keys and tenants -------------------------------------------------------------
@@ -201,6 +228,7 @@ class Backend:
         self.journal.clear(retired.user_id)
         self.scenarios.forget_tenant(retired.user_id)
         self.committed(retired.user_id)  # its row goes
+        self.replies.retired(retired.user_id)
         return retired
 
     def expire_idle(self, seconds: float) -> list[ApiKey]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import ipaddress
-import secrets
 import signal
 import socket
 import sys
@@ -102,6 +100,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     }
     settings = dataclasses.replace(settings, **{k: v for k, v in flags.items() if v is not None})
     if settings.admin_token == "auto":
+        import secrets
+
         token = secrets.token_urlsafe(18)
         settings = dataclasses.replace(settings, admin_token=token, announce_token=True)
     return settings
@@ -117,6 +117,7 @@ def port_number(text: str) -> int:
 def serve(settings: Settings) -> int:
     import uvicorn
 
+    from sandbox.collector import tune_for_serving
     from sandbox.fixtures import FixtureError, load_fixture
     from sandbox.http.app import create_app
     from sandbox.http.limits import uvicorn_options
@@ -153,6 +154,7 @@ def serve(settings: Settings) -> int:
     # handler that was there before it; a no-op one makes that graceful stop exit 0.
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, _stopped)
+    tune_for_serving()
     server.run(sockets=[listener])
     if state_file is not None and server.started:
         return _save_on_exit(store, state_file)
@@ -223,8 +225,10 @@ def _announce(settings: Settings, store: object, port: int) -> None:
 
 
 def _loopback(host: str) -> bool:
-    if host == "localhost":
+    if host in ("localhost", "127.0.0.1", "::1"):
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

@@ -65,17 +65,22 @@ def load_fixture(path: str | Path | None = None) -> Fixture:
 @functools.cache
 def _bundled_fixture() -> Fixture:
     # The package's own file never changes while it runs, and a Fixture is read-only, so every
-    # app and reset of a process shares one build of it.
+    # app and reset of a process shares one build of it. The test suite checks it against the
+    # JSON Schema (``sandbox validate``, tests/test_validate.py), so a start does not: that
+    # check, and importing jsonschema for it, cost more than the rest of loading it.
     path = default_fixture_path().resolve()
-    return build_fixture(read_document(path), source=str(path))
+    return build_fixture(read_document(path), source=str(path), schema=False)
 
 
-def build_fixture(document: Any, *, source: str = "<fixture>") -> Fixture:
+def build_fixture(document: Any, *, source: str = "<fixture>", schema: bool = True) -> Fixture:
     """Check ``document`` and build the fixture (a large ``catalog.products`` list is checked
-    in bulk: see :func:`sandbox.schemas.bulk_problems`)."""
+    in bulk: see :func:`sandbox.schemas.bulk_problems`). ``schema=False`` skips the JSON
+    Schema check, for the package's own fixture only (its integrity is checked still)."""
     catalog = document.get("catalog") if isinstance(document, dict) else None
     listed = catalog.get("products") if isinstance(catalog, dict) else None
-    if isinstance(catalog, dict) and isinstance(listed, list) and len(listed) > BULK:
+    if not schema:
+        found = []
+    elif isinstance(catalog, dict) and isinstance(listed, list) and len(listed) > BULK:
         rest = {**document, "catalog": {**catalog, "products": []}}
         found = problems(rest, "fixture") or bulk_problems(
             listed, "fixture", "product", "catalog.products"

@@ -209,8 +209,10 @@ class Journal:
         method: str | None = None,
         path: str | None = None,
         status: int | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Newest first: one tenant's entries, or with ``everyone`` every journal's."""
+        """Newest first: one tenant's entries, or with ``everyone`` every journal's; at most
+        ``limit`` of them (only those are rendered)."""
         if everyone:
             books: Iterable[deque[Entry]] = list(self.books.values())
         else:
@@ -218,13 +220,14 @@ class Journal:
         newest_first = heapq.merge(*(reversed(b) for b in books), key=lambda e: -e.sequence)
         wanted_method = method.upper() if method else None
         wanted_path = api_path(path) if path is not None else None
-        return [
-            entry.render()
+        wanted = (
+            entry
             for entry in newest_first
             if (wanted_method is None or entry.method == wanted_method)
             and (wanted_path is None or api_path(entry.path) == wanted_path)
             and (status is None or entry.status == status)
-        ]
+        )
+        return [entry.render() for entry in itertools.islice(wanted, limit)]
 
     def count(self, user_id: int | None) -> int:
         """How many entries one tenant's journal (``None``: the anonymous one) holds."""

@@ -56,7 +56,7 @@ __all__ = [
 ADMIN_TOKEN_HEADER = "X-Sandbox-Admin-Token"
 
 #: The journal filters the control plane takes (``GET /__sandbox/requests?...``).
-FILTERS = ("method", "path", "status")
+FILTERS = ("method", "path", "status", "limit")
 
 #: How many journal entries an assertion's failure message lists.
 NEAREST = 5
@@ -505,9 +505,10 @@ class Sandbox:
 
     def requests(self, **filters: str | int) -> list[dict[str, Any]]:
         """The tenant's request journal, newest first, filtered by ``method``, ``path``
-        (with or without ``/v1``) and ``status``: ``sandbox.requests(method="POST",
-        path="/orders")``. Each entry has ``requestId``, ``method``, ``path``, ``query``,
-        ``body``, ``status``, ``response``, ``scenario``, ``durationMs``, ``time``..."""
+        (with or without ``/v1``) and ``status``, at most ``limit`` of them:
+        ``sandbox.requests(method="POST", path="/orders")``. Each entry has ``requestId``,
+        ``method``, ``path``, ``query``, ``body``, ``status``, ``response``, ``scenario``,
+        ``durationMs``, ``time``..."""
         unknown = sorted(set(filters) - set(FILTERS))
         if unknown:
             raise TypeError(f"unknown journal filter {', '.join(unknown)}: use {FILTERS}")
@@ -518,7 +519,7 @@ class Sandbox:
     def last_request(self, **filters: str | int) -> dict[str, Any]:
         """The newest journal entry matching ``filters`` (as :meth:`requests` takes them);
         ``AssertionError`` listing the nearest entries when there is none."""
-        found = self.requests(**filters)
+        found = self.requests(**{**filters, "limit": 1})
         if found:
             return found[0]
         wanted = " ".join(f"{k}={v}" for k, v in filters.items()) or "any request"

@@ -150,6 +150,32 @@ def test_the_store_the_engine_and_the_domain_load_no_reader_or_web_framework(mod
     assert result.stdout.strip() == ""
 
 
+def test_serving_the_default_fixture_loads_no_schema_checker_nor_faker() -> None:
+    """``sandbox serve``'s start (what ``cli.serve`` imports and builds) checks nothing
+    against a JSON Schema and generates no product: jsonschema, fastjsonschema and Faker are
+    imported when first needed (a posted scenario or state, a generated product), not before
+    the server is healthy."""
+    code = (
+        "import sys\n"
+        "import uvicorn\n"
+        "from sandbox.cli import serve\n"
+        "from sandbox.fixtures import load_fixture\n"
+        "from sandbox.http.app import create_app\n"
+        "from sandbox.http.limits import uvicorn_options\n"
+        "from sandbox.persistence import load_if_present\n"
+        "from sandbox.settings import Settings\n"
+        "from sandbox.store import Store\n"
+        "settings = Settings()\n"
+        "app = create_app(Store(load_fixture(None)), settings)\n"
+        "uvicorn_options(settings)\n"
+        "heavy = ('jsonschema', 'fastjsonschema', 'faker')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
 _STATEFUL_CALLS = {"count", "Random", "deque", "defaultdict", "Counter", "OrderedDict", "dict",
                    "list", "set", "Lock", "local"}  # fmt: skip
 

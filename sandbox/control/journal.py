@@ -4,7 +4,8 @@
 With a key: that tenant's entries. Without one: every entry of the sandbox, every tenant's
 and the anonymous ones (requests without a known key), newest first. The ``path`` filter
 matches a path with or without ``/v1`` (``/cart`` finds ``GET /v1/cart`` too), as scenario
-rules do; one entry is read by the ``X-Request-Id`` of its response.
+rules do; ``limit`` keeps the newest entries only (and costs only what it keeps, however full
+the journal); one entry is read by the ``X-Request-Id`` of its response.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sandbox.control.operation import ControlCall, ControlOperation
 from sandbox.errors import NotFound
 from sandbox.http.shapes import INTEGER, STRING, TIMESTAMP, array, nullable, obj
+from sandbox.journal import JOURNAL_TOTAL
 
 
 def list_requests(call: ControlCall) -> list[dict[str, Any]]:
@@ -24,6 +26,7 @@ def list_requests(call: ControlCall) -> list[dict[str, Any]]:
         method=query.get("method") or None,
         path=query.get("path") or None,
         status=query.get("status") or None,
+        limit=query.get("limit"),
     )
 
 
@@ -64,6 +67,12 @@ FILTERS_QUERY = {
         "method": {"type": "string", "description": "HTTP method (any case)"},
         "path": {"type": "string", "description": "The request path, with or without /v1"},
         "status": {"type": "integer", "description": "Response status"},
+        "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": JOURNAL_TOTAL,
+            "description": "At most this many entries, the newest (default: all)",
+        },
     },
     "additionalProperties": False,
 }
@@ -72,7 +81,7 @@ FILTERS_QUERY = {
 OPERATIONS = (
     ControlOperation("GET", "/requests", list_requests, response=array(ENTRY_SHAPE),
                      query=FILTERS_QUERY,
-                     summary="The request journal, newest first; ?method=&path=&status=."),
+                     summary="The request journal, newest first; ?method=&path=&status=&limit=."),
     ControlOperation("GET", "/requests/{requestId}", get_request, response=ENTRY_SHAPE,
                      summary="One journal entry, by the X-Request-Id of its response."),
     ControlOperation("DELETE", "/requests", clear_requests,

@@ -10,6 +10,7 @@ where volumetric grams = length x width x height (cm) / 5000 x 1000.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -122,12 +123,19 @@ def volumetric_weight(length: float | None, width: float | None, height: float |
     return math.ceil(grams * 1000 / VOLUMETRIC_DIVISOR)
 
 
-def quote(
-    channel: Channel, weight: int, dimensions: tuple[float | None, float | None, float | None]
-) -> Quote:
+Dimensions = tuple[float | None, float | None, float | None]
+
+
+def quote(channel: Channel, weight: int, dimensions: Dimensions) -> Quote:
+    (found,) = quotes([channel], weight, dimensions)
+    return found
+
+
+def quotes(channels: Iterable[Channel], weight: int, dimensions: Dimensions) -> list[Quote]:
+    """What each of ``channels`` charges for one shipment (its weights computed once)."""
     volumetric = volumetric_weight(*dimensions)
     charge = max(weight, volumetric)
-    return Quote(channel, weight, volumetric, charge, channel.price(charge))
+    return [Quote(c, weight, volumetric, charge, c.price(charge)) for c in channels]
 
 
 class Logistics:

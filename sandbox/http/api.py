@@ -31,9 +31,13 @@ from sandbox.http.endpoint import Endpoint, send_reply
 from sandbox.http.exchange import Exchange, Reply
 from sandbox.http.faults import scripted_reply, send_with_outcome
 from sandbox.http.operations import Call, Operation
+from sandbox.http.responses import Encoded, weak_etag
 from sandbox.http.routing import Router, decode_params
 from sandbox.http.validation import coerce_form, coerce_query, parse_int_param, validate
 from sandbox.scenario.engine import Outcome, UnknownScenario
+
+#: Methods that change nothing (every other request may have changed its tenant).
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ApiPipeline(Endpoint):
@@ -59,6 +63,8 @@ class ApiPipeline(Endpoint):
         outcome: Outcome | None = exchange.outcome
         if exchange.scenario is not None:  # says the response was scripted, and by whom
             reply.headers.append((b"x-sandbox-scenario", exchange.scenario.encode()))
+        if exchange.user_id is not None and exchange.method not in _READS:
+            self.backend.replies.changed(exchange.user_id)  # a write, answered or refused
         if outcome is None:
             self.record(exchange, reply, reply.status, 0.0)
             await send_reply(send, reply, exchange.request_id, exchange.method == "HEAD")
@@ -77,7 +83,10 @@ class ApiPipeline(Endpoint):
             key = exchange.bearer()
             found = backend.store.keys.get(key) if key else None
             user_id = found.user_id if found is not None else None
-        tenant = backend.store.tenants.get(user_id) if user_id is not None else None
+        now = exchange.now
+        if now is None:
+            tenant = backend.store.tenants.get(user_id) if user_id is not None else None
+            now = tenant.clock.now() if tenant is not None else datetime.now(UTC)
         backend.journal.record(
             user_id,
             request_id=exchange.request_id,
@@ -88,7 +97,7 @@ class ApiPipeline(Endpoint):
             body=exchange.body,
             status=status,
             scenario=exchange.scenario,
-            time=tenant.clock.now() if tenant is not None else datetime.now(UTC),
+            time=now,
             response=reply.body,
             duration_ms=(time.perf_counter() - exchange.started + delay) * 1000,
         )
@@ -98,13 +107,16 @@ class ApiPipeline(Endpoint):
         key = backend.store.authenticate(exchange.bearer())
         exchange.key = key.key
         exchange.user_id = key.user_id
-        tenant = backend.tenant(key.user_id)
-        headers = exchange.headers
-        if backend.scenarios.live or "prefer" in headers or "x-sandbox-scenario" in headers:
+        tenant = backend.store.tenants[key.user_id]
+        headers = exchange.raw_headers
+        if backend.scenarios.live or b"prefer" in headers or b"x-sandbox-scenario" in headers:
             return self.run_scripted(operation, params, exchange, key, tenant)
-        exchange.rate_headers = backend.limiter.hit(key.key, tenant.clock.timestamp())
+        now = exchange.now = tenant.clock.now()
+        exchange.rate_headers = backend.limiter.hit(key.key, now.timestamp())
         if operation.scope not in key.scopes:
             raise _insufficient_scope(operation.scope, key.scopes)
+        if operation.cached:
+            return self.dispatch_cached(operation, params, exchange, key, tenant)
         return self.dispatch(operation, params, exchange, key, tenant)
 
     def run_scripted(
@@ -158,6 +170,25 @@ class ApiPipeline(Endpoint):
             if path.startswith(("/orders/", "/shipping/orders/")):
                 engine.read(tenant, kind, next(iter(params.values())))
         return self.dispatch(operation, params, exchange, key, tenant)
+
+    def dispatch_cached(
+        self,
+        operation: Operation,
+        params: dict[str, str],
+        exchange: Exchange,
+        key: ApiKey,
+        tenant: Tenant,
+    ) -> Reply:
+        """:meth:`dispatch` of a ``cached`` operation: the encoded answer of the tenant's
+        current state when it was already given once (see :mod:`sandbox.replies`)."""
+        replies = self.backend.replies
+        request = (operation.path, *params.values(), exchange.query_string)
+        encoded = replies.get(key.user_id, request)
+        if encoded is None:
+            fresh = self.dispatch(operation, params, exchange, key, tenant)
+            encoded = Encoded(fresh.body, weak_etag(fresh.body))
+            replies.put(key.user_id, request, encoded)
+        return Reply(operation.status, encoded.body, exchange.rate_headers, etag=encoded.etag)
 
     def dispatch(
         self,

@@ -46,7 +46,7 @@ class Endpoint:
             return
         exchange = Exchange(scope, self.backend.request_ids.next())
         try:
-            if exchange.method not in _BODYLESS or "content-length" in exchange.headers:
+            if exchange.method not in _BODYLESS or b"content-length" in exchange.raw_headers:
                 await exchange.read_body(receive, self.body_limit, self.parses_forms)
             reply = self.handle(exchange)
         except ClientGone:
@@ -73,12 +73,12 @@ def conditional(exchange: Exchange, reply: Reply) -> Reply:
     tag = reply.etag
     if tag is None:
         tag = reply.etag = weak_etag(reply.body)  # the same for a reply served twice (cached)
-    wanted = exchange.headers.get("if-none-match")
+    wanted = exchange.raw_headers.get(b"if-none-match")
     if (
         wanted is not None
         and 200 <= reply.status < 300
         and exchange.method in ("GET", "HEAD")
-        and _fresh(wanted, tag.decode(), exchange.headers.get("cache-control"))
+        and _fresh(wanted.decode("latin-1"), tag.decode(), exchange.headers.get("cache-control"))
     ):
         return Reply(304, b"", reply.headers, reply.content_type, tag)
     if exchange.outcome is not None:  # sent by a scenario's fault path: the header itself

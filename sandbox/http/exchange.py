@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -56,17 +57,19 @@ class Exchange:
     """The parsed request: method, paths, headers, query and body."""
 
     __slots__ = (
+        "_headers",
         "_json",
         "body",
         "encoded",
         "form",
-        "headers",
         "key",
         "method",
+        "now",
         "outcome",
         "path",
         "query_string",
         "rate_headers",
+        "raw_headers",
         "raw_path",
         "request_id",
         "scenario",
@@ -83,9 +86,9 @@ class Exchange:
         self.method: str = scope["method"]
         self.raw_path: str = route_path(scope)  # percent-decoded, as the journal shows it
         self.query_string: str = scope.get("query_string", b"").decode("latin-1")
-        self.headers: dict[str, str] = {
-            k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
-        }
+        #: The request's headers as sent (lower-case names; of a repeated one, the last).
+        self.raw_headers: dict[bytes, bytes] = dict(scope["headers"])
+        self._headers: dict[str, str] | None = None
         # Express routes the path as sent and decodes only the parameters it captures, so a
         # percent-encoded path is routed undecoded (``encoded``: its parameters are decoded
         # after routing, see routing.decode_params).
@@ -109,9 +112,19 @@ class Exchange:
         self.form = False  # the body was form-encoded: its values are strings
         self.key: str | None = None
         self.user_id: int | None = None  # the tenant of an authenticated key
+        self.now: datetime | None = None  # the tenant's clock when the request was taken
         self.rate_headers: Headers = []
         self.scenario: str | None = None  # the scenario that answered, for the journal
         self.outcome: Any = None  # a scenario's delay or transport fault, applied on send
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers as text (decoded on first use: the hot path reads ``raw_headers``)."""
+        if self._headers is None:
+            self._headers = {
+                k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers.items()
+            }
+        return self._headers
 
     @property
     def url(self) -> str:
@@ -120,8 +133,10 @@ class Exchange:
         return f"{path}?{self.query_string}" if self.query_string else path
 
     def bearer(self) -> str | None:
-        value = self.headers.get("authorization", "")
-        scheme, _, token = value.partition(" ")
+        value = self.raw_headers.get(b"authorization")
+        if value is None:
+            return None
+        scheme, _, token = value.decode("latin-1").partition(" ")
         return token.strip() or None if scheme.lower() == "bearer" else None
 
     def query(self) -> dict[str, str | list[str]]:
@@ -135,10 +150,12 @@ class Exchange:
         matches it; not ``application/vnd.api+json``); an
         ``application/x-www-form-urlencoded`` body is parsed as ``qs`` does (unless not
         ``forms``: then it is left unparsed, like any other type)."""
-        kind = _body_kind(self.headers.get("content-type"))
+        raw = self.raw_headers
+        content_type = raw.get(b"content-type")
+        kind = _body_kind(content_type.decode("latin-1") if content_type is not None else None)
         if kind == "form" and not forms:
             kind = None
-        declared = self.headers.get("content-length")
+        declared = raw.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge()
         chunks = []

@@ -11,8 +11,11 @@ A slow client holds only its own connection: every connection is served by the s
 loop, so others are answered while it dawdles, and it is closed once the head timeout passes
 (or, between requests, once the keep-alive timeout passes). A request body that is still
 incomplete ``body_timeout`` seconds after its head gets ``408`` and the connection is closed
-(Node's ``requestTimeout`` does the same); the request is never handled. Beyond
-``max_connections`` open connections, uvicorn answers ``503`` to new ones.
+(Node's ``requestTimeout`` does the same); the request is never handled.
+
+Beyond ``max_connections`` open connections, uvicorn answers a new request ``503`` with its own
+plain-text app; :class:`BoundedHttpToolsProtocol` swaps that app for one that answers in the
+reference's error shape and names the limit (``Connection: close``, as uvicorn's does).
 """
 
 from __future__ import annotations
@@ -24,9 +27,18 @@ import time
 from typing import Any
 
 import httptools
+from uvicorn.protocols.http import httptools_impl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from sandbox.settings import BODY_TIMEOUT, HEADER_LIMIT, HEADER_TIMEOUT, Settings
+from sandbox.errors import ScriptedError
+from sandbox.http.responses import JSON_CONTENT_TYPE, error_body
+from sandbox.settings import (
+    BODY_TIMEOUT,
+    HEADER_LIMIT,
+    HEADER_TIMEOUT,
+    MAX_CONNECTIONS,
+    Settings,
+)
 
 #: Seconds an idle keep-alive connection stays open between requests (Node's default).
 KEEP_ALIVE_TIMEOUT = 5
@@ -49,6 +61,15 @@ _REFUSED = {
 }
 
 
+def connection_limit_body(limit: int) -> bytes:
+    """The body of the ``503`` a request gets beyond ``limit`` connections at once."""
+    message = (
+        f"Service Unavailable: the sandbox is at its connection limit ({limit}); raise it with "
+        "--max-connections or SANDBOX_MAX_CONNECTIONS"
+    )
+    return error_body(ScriptedError(503, message))
+
+
 class HeadTooLarge(Exception):
     """Raised from the parser's callback to stop parsing a head over the limit."""
 
@@ -64,6 +85,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     head_limit: int = HEADER_LIMIT
     head_timeout: float = HEADER_TIMEOUT
     body_timeout: float = BODY_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
+    #: What a request beyond ``max_connections`` gets (see :meth:`_start_asgi_task`).
+    at_limit: bytes = connection_limit_body(MAX_CONNECTIONS)
     warned_at: float = -math.inf  # the last "Invalid HTTP request" warning
     skipped: int = 0  # the ones not logged since
 
@@ -145,6 +169,27 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._stop_body_timer()
         super().on_message_complete()
 
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        """Run ``app`` for ``cycle``, or :meth:`_at_connection_limit` where uvicorn chose its
+        own plain-text ``503`` (its ``on_headers_complete`` picks ``service_unavailable``
+        when the connections or tasks reach ``limit_concurrency``; a pipelined request gets
+        its app here too, later)."""
+        if app is _UVICORN_503:
+            app = self._at_connection_limit
+        super()._start_asgi_task(cycle, app)
+
+    async def _at_connection_limit(self, scope: Any, receive: Any, send: Any) -> None:
+        """The ASGI app of a request beyond ``max_connections``: the reference's error shape,
+        naming the limit and how to raise it; uvicorn closes the connection after it."""
+        body = self.at_limit
+        await send({
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [(b"content-type", JSON_CONTENT_TYPE),
+                        (b"content-length", str(len(body)).encode()), (b"connection", b"close")],
+        })  # fmt: skip
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
     def _stop_body_timer(self) -> None:
         if self._body_timer is not None:
             self._body_timer.cancel()
@@ -177,6 +222,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 self.transport.close()
 
 
+#: The ASGI app uvicorn's httptools protocol answers with beyond ``limit_concurrency``.
+_UVICORN_503: Any = getattr(httptools_impl, "service_unavailable", None)
+
 #: The uvicorn internals :meth:`BoundedHttpToolsProtocol.data_received` relies on (it mirrors
 #: uvicorn's own ``data_received``, tested with uvicorn 0.54).
 _INTERNALS = (
@@ -205,12 +253,23 @@ def limits_supported() -> bool:
     return all(callable(getattr(HttpToolsProtocol, name, None)) for name in _INTERNALS)
 
 
+def connection_limit_answer_supported() -> bool:
+    """Whether this uvicorn starts every request's app through ``_start_asgi_task`` and
+    answers beyond its limit with ``service_unavailable``, which the bounded protocol swaps
+    for its own answer (without them, uvicorn's plain-text ``503`` goes out instead)."""
+    return callable(_UVICORN_503) and callable(getattr(HttpToolsProtocol, "_start_asgi_task", None))
+
+
 def protocol_class(
-    head_limit: int, head_timeout: float, body_timeout: float = BODY_TIMEOUT
+    head_limit: int,
+    head_timeout: float,
+    body_timeout: float = BODY_TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> type[BoundedHttpToolsProtocol]:
     """:class:`BoundedHttpToolsProtocol` with these limits (uvicorn takes a class)."""
     attributes = {"head_limit": head_limit, "head_timeout": head_timeout,
-                  "body_timeout": body_timeout}  # fmt: skip
+                  "body_timeout": body_timeout, "max_connections": max_connections,
+                  "at_limit": connection_limit_body(max_connections)}  # fmt: skip
     return type("BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), attributes)
 
 
@@ -219,8 +278,9 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     logging are the caller's)."""
     if limits_supported():
         http: Any = protocol_class(
-            settings.header_limit, settings.header_timeout, settings.body_timeout
-        )
+            settings.header_limit, settings.header_timeout, settings.body_timeout,
+            settings.max_connections,
+        )  # fmt: skip
     else:  # a uvicorn whose internals moved: serve unbounded rather than not at all
         logging.getLogger("sandbox").warning(
             "this uvicorn version lacks the internals the request-head limits need; "
@@ -231,9 +291,16 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "loop": "auto",
         "http": http,
         "lifespan": "off",
+        # Express sends no ``Server`` header (uvicorn's would name it); and the sandbox reads
+        # nothing a proxy's ``X-Forwarded-*`` headers would change, so uvicorn need not apply
+        # them to every request.
+        "server_header": False,
+        "proxy_headers": False,
         "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_TIMEOUT,
-        "limit_concurrency": settings.max_connections,
+        # uvicorn refuses a request once the connections (its own included) or the requests
+        # in flight reach the limit: one more, so that ``max_connections`` are served at once.
+        "limit_concurrency": settings.max_connections + 1,
         # Not used while httptools is installed (it always is); the same bound if it were not.
         "h11_max_incomplete_event_size": settings.header_limit,
     }

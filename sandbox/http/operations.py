@@ -60,6 +60,9 @@ class Operation:
     #: Statuses the handler's domain can answer (404, 409) beyond the pipeline's own
     #: 400, 401, 403, 413 and 429, which every operation can answer.
     errors: tuple[int, ...] = ()
+    #: Its answer depends only on the tenant's own state (not on the clock or the shared
+    #: catalog): it is encoded once per state and served again (sandbox.replies).
+    cached: bool = False
 
     def __post_init__(self) -> None:
         for schema in (self.body, self.query):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -115,6 +115,10 @@ class ScenarioEngine:
         self.startup: tuple[Scenario, ...] = ()
         self.live = False  # anything active anywhere: the API's hot path checks only this
         self.steps: dict[str, Step] = {}
+        #: Called with a tenant's user id whenever a progression step changed its state (a
+        #: read of an order, a tick of its clock), or None: how the backend learns that a
+        #: request it did not expect to write did (write-through persistence).
+        self.on_change: Callable[[int], None] | None = None
 
     # -- registry and activation ---------------------------------------------------------
 
@@ -347,14 +351,24 @@ class ScenarioEngine:
         inspection = self.inspection(tenant.user_id)
         now = tenant.clock.timestamp()
         for track in list(own.tracks.values()):
+            moved = track.moved
             track.fire(tenant, now, inspection)
+            if track.moved != moved:
+                self._changed(tenant)
 
     def read(self, tenant: Any, kind: str, number: str) -> None:
         """A read of one order (manual progressions count them)."""
         own = self.tenants.get(tenant.user_id)
         track = own.tracks.get(kind) if own is not None else None
         if track is not None:
+            moved = track.moved
             track.read(tenant, number, self.inspection(tenant.user_id))
+            if track.moved != moved:
+                self._changed(tenant)
+
+    def _changed(self, tenant: Any) -> None:
+        if self.on_change is not None:
+            self.on_change(tenant.user_id)
 
     def advance_clock(self, tenant: Any, until: datetime) -> None:
         """Move the tenant's clock to ``until``, stopping at each progression step due on

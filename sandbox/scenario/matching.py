@@ -14,7 +14,9 @@ class Request(Protocol):
 
     method: str
     path: str
-    headers: dict[str, str]
+
+    @property
+    def headers(self) -> dict[str, str]: ...
 
     def query(self) -> dict[str, str | list[str]]: ...
 

@@ -39,7 +39,8 @@ Step = Callable[[Any, str, "str | None"], None]
 class Track:
     """The timing of one progression on one tenant."""
 
-    __slots__ = ("blocked", "flow", "kind", "progression", "reads", "since", "started", "step")
+    __slots__ = ("blocked", "flow", "kind", "moved", "progression", "reads", "since", "started",
+                 "step")  # fmt: skip
 
     def __init__(self, kind: str, progression: Progression, started: float, step: Step) -> None:
         self.kind = kind
@@ -51,6 +52,9 @@ class Track:
         self.reads: dict[str, int] = {}
         #: Orders whose due step the domain refused, and the clock's moment of the refusal.
         self.blocked: dict[str, float] = {}
+        #: Steps taken so far: the engine compares it before and after to learn whether the
+        #: tenant's state changed (a step the domain refuses changes nothing, and counts not).
+        self.moved = 0
 
     @property
     def target(self) -> str:
@@ -139,6 +143,7 @@ class Track:
             self.step(tenant, number, inspection)
         except ApiError:  # the domain refused (its guard): nothing changed
             return False
+        self.moved += 1
         return True
 
 

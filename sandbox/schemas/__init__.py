@@ -1,4 +1,9 @@
-"""JSON Schemas of the files and documents the sandbox reads, and one way to check them."""
+"""JSON Schemas of the files and documents the sandbox reads, and one way to check them.
+
+jsonschema (and referencing, attrs...) is imported on the first check, not with this module:
+serving the bundled fixture checks nothing against a schema, and the import would be about
+40 ms of ``sandbox serve``'s start.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +12,32 @@ import json
 from datetime import datetime
 from decimal import Decimal
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
-
-#: The formats jsonschema checks out of the box, plus ``cents`` (a number with at most two
-#: decimals: money) and ``date-time`` as the sandbox reads timestamps.
-FORMATS = FormatChecker()
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 
-@FORMATS.checks("date-time", raises=ValueError)
+@functools.cache
+def formats() -> FormatChecker:
+    """The formats jsonschema checks out of the box, plus ``cents`` (a number with at most two
+    decimals: money) and ``date-time`` as the sandbox reads timestamps."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    checker.checks("date-time", raises=ValueError)(_is_timestamp)
+    checker.checks("cents")(_is_cents)
+    return checker
+
+
 def _is_timestamp(value: object) -> bool:
     if isinstance(value, str):
         datetime.fromisoformat(value.replace("Z", "+00:00"))
     return True
 
 
-@FORMATS.checks("cents")
 def _is_cents(value: object) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return True
@@ -43,6 +54,9 @@ def schema(name: str) -> dict[str, Any]:
 
 @functools.cache
 def _registry() -> Registry:
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
     # Every schema here, by its $id, so that one may refer to another's $defs.
     names = [p.name.removesuffix(".schema.json") for p in resources.files(__package__).iterdir()
              if p.name.endswith(".schema.json")]  # fmt: skip
@@ -57,10 +71,12 @@ def validator(name: str, definition: str | None = None) -> Draft202012Validator:
     ``$defs/<definition>``), built once. (The schemas themselves are checked against the
     meta-schema by the test suite, not at every start: that check alone costs more than the
     rest of loading the default fixture.)"""
+    from jsonschema import Draft202012Validator
+
     document = schema(name)
     if definition is not None:
         document = {"$ref": f"{document['$id']}#/$defs/{definition}"}
-    return Draft202012Validator(document, format_checker=FORMATS, registry=_registry())
+    return Draft202012Validator(document, format_checker=formats(), registry=_registry())
 
 
 def problems(

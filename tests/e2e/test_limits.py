@@ -119,6 +119,12 @@ def test_this_uvicorn_has_the_internals_the_head_limits_build_on() -> None:
     assert limits_supported()
 
 
+def test_this_uvicorn_has_the_internals_the_connection_limit_answer_builds_on() -> None:
+    from sandbox.http.limits import connection_limit_answer_supported
+
+    assert connection_limit_answer_supported()
+
+
 def test_a_flood_of_malformed_requests_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("WARNING", logger="uvicorn.error")
     with ThreadedServer(settings=Settings()) as fresh:

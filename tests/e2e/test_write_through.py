@@ -76,3 +76,23 @@ def test_every_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
             topped = balance - 2000  # an in-flight top-up that landed counts from now on
             restarted.process.kill()
             restarted.process.communicate()
+
+
+def test_an_order_a_read_advanced_survives_sigkill_without_a_later_write(tmp_path: Path) -> None:
+    database = tmp_path / "state.db"
+    number = "ORD-20240115-002"  # paid
+    scenario = {"name": "read-along", "orders": {"progression": "manual", "times": 1}}
+    port = free_port()
+    with serve(port, ["--port", str(port), "--state-file", str(database)]) as process:
+        with httpx.Client(base_url=process.url, headers=FULL, timeout=5) as http:
+            assert http.post("/__sandbox/scenarios", json=scenario).status_code == 201
+            statuses = [http.get(f"/orders/{number}").json()["data"]["status"] for _ in range(2)]
+        assert statuses == ["paid", "purchased"]
+        process.process.kill()  # SIGKILL: nothing written since the read that moved it
+        process.process.communicate()
+    port = free_port()
+    with serve(port, ["--port", str(port), "--state-file", str(database)]) as restarted:
+        order = httpx.get(f"{restarted.url}/orders/{number}", headers=FULL).json()["data"]
+        assert order["status"] == "purchased"
+        restarted.process.kill()
+        restarted.process.communicate()

@@ -59,6 +59,17 @@ def test_newest_first_with_exact_filters(client: TestClient) -> None:
     assert journal(client, method="POST") == []
 
 
+def test_limit_keeps_the_newest_entries_after_the_filters(client: TestClient) -> None:
+    for path in ("/cart", "/products/12345", "/cart", "/products/12345", "/cart"):
+        client.get(path)
+    ids = [e["requestId"] for e in journal(client)]
+    assert [e["requestId"] for e in journal(client, limit="2")] == ids[:2]
+    assert len(journal(client, path="/products/12345", limit="1")) == 1
+    assert len(journal(client, limit="100")) == 5
+    refused = client.get("/__sandbox/requests", params={"limit": "0"})
+    assert refused.json()["message"] == ["limit must not be less than 1"]
+
+
 def test_bad_filters_are_400(client: TestClient) -> None:
     response = client.get("/__sandbox/requests", params={"status": "ok"})
     assert response.status_code == 400

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from sandbox.clock import Clock
+from sandbox.errors import Conflict
 from sandbox.scenario.engine import Activation, ScenarioEngine, UnknownScenario
 from sandbox.scenario.loader import parse_scenario
 from sandbox.scenario.matching import matches, sample_latency
@@ -198,6 +199,41 @@ def test_manual_progression_steps_on_the_read_after_every_n_reads() -> None:
         seen.append(tenant.orders["A"].status)
     assert seen == ["paid", "paid", "purchased", "purchased", "purchased",
                     "shipped_to_warehouse"]  # fmt: skip
+
+
+def test_the_engine_reports_each_change_a_step_makes_and_nothing_else() -> None:
+    """``on_change`` (what write-through persistence listens to) hears of a read or a tick
+    that moved an order, not of a read that only counted nor of a step the domain refused."""
+    tenant = FakeTenant(1, {"A": FakeOrder("paid"), "B": FakeOrder("paid")})
+    engine = engine_with(
+        b"name: m\norders: {progression: manual, times: 1}\n",
+        b"name: t\norders: {progression: time, seconds: 60}\n",
+        tenant=tenant,
+    )
+    changed: list[int] = []
+    engine.on_change = changed.append
+    engine.activate("m", 1)
+    engine.read(tenant, "orders", "A")  # counted
+    engine.tick(tenant)  # nothing due
+    assert changed == []
+    engine.read(tenant, "orders", "A")  # moved
+    assert changed == [1] and tenant.orders["A"].status == "purchased"
+
+    def refused(tenant: FakeTenant, number: str, inspection: str | None) -> None:
+        raise Conflict("the wallet cannot pay the fee")
+
+    engine.deactivate("m", 1)
+    engine.steps["orders"] = refused
+    engine.activate("t", 1)
+    tenant.clock.advance(120)
+    engine.tick(tenant)  # due, but refused: nothing changed
+    assert changed == [1] and tenant.orders["B"].status == "paid"
+    engine.steps["orders"] = fake_step
+    engine.deactivate("t", 1)
+    engine.activate("t", 1)  # a new track, with the working step
+    tenant.clock.advance(61)
+    engine.tick(tenant)
+    assert changed == [1, 1]
 
 
 def test_immediate_progression_moves_orders_at_activation() -> None:

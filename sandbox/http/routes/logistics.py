@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.domain.freight import CARGO_TYPES, DEFAULT_CARGO, Channel, Logistics, Quote, quote
+from sandbox.domain.freight import (
+    CARGO_TYPES,
+    DEFAULT_CARGO,
+    Channel,
+    Logistics,
+    Quote,
+    quote,
+    quotes,
+)
 from sandbox.http.operations import Call, Operation, body_schema
 from sandbox.http.shapes import INTEGER, MONEY, STRING, array, enum, obj
 
@@ -57,10 +65,11 @@ def calculate_batch(call: Call) -> dict[str, Any]:
     """Every channel that serves the country, the cargo and the charge weight."""
     body = call.body
     channels = _logistics(call).channels.values()
-    quotes = [quote(c, body["weight"], _dimensions(body)) for c in channels]
     cargo = body.get("cargoType", DEFAULT_CARGO)
     served = [
-        q for q in quotes if q.channel.refusal(body["country"], q.charge_weight, cargo) is None
+        q
+        for q in quotes(channels, body["weight"], _dimensions(body))
+        if q.channel.refusal(body["country"], q.charge_weight, cargo) is None
     ]
     return {"channels": [quote_view(q) for q in served]}
 
@@ -125,10 +134,11 @@ QUOTE_SHAPE = obj({
 })  # fmt: skip
 
 OPERATIONS = (
-    Operation("GET", "/logistics/countries", list_countries, "logistics:read",
+    Operation("GET", "/logistics/countries", list_countries, "logistics:read", cached=True,
               response=array(COUNTRY_SHAPE),
               summary="Get list of supported destination countries for international shipping."),
     Operation("GET", "/logistics/shipping-methods", list_shipping_methods, "logistics:read",
+              cached=True,
               query=METHODS_QUERY, response=array(CHANNEL_SHAPE),
               summary="Get available shipping channels filtered by destination and weight."),
     Operation("POST", "/logistics/calculate-freight-batch", calculate_batch, "logistics:read",
