@@ -35,6 +35,7 @@ from harness import (
     ManagedProcess,
     WrkResult,
     child_env,
+    cpu_seconds,
     free_port,
     request,
     rss_mib,
@@ -72,6 +73,9 @@ class Workload:
     sandbox: list[WrkResult] = field(default_factory=list)
     bare: list[WrkResult] = field(default_factory=list)
     note: str = ""
+    #: CPU time the server used per request, in µs, run by run (what the ratio is made of).
+    sandbox_cpu_us: list[float] = field(default_factory=list)
+    bare_cpu_us: list[float] = field(default_factory=list)
 
 
 class Bench:
@@ -189,9 +193,14 @@ class Bench:
                     continue
                 for _ in range(REPEATS):
                     sandbox.check_alive()
+                    used = cpu_seconds(sandbox.pid)
                     workload.sandbox.append(workload.run(sandbox_port))
+                    workload.sandbox_cpu_us.append(_per_request(sandbox.pid, used,
+                                                                workload.sandbox[-1]))  # fmt: skip
                     self._pause()
+                    used = cpu_seconds(bare.pid)
                     workload.bare.append(self._bare_get(bare_port))
+                    workload.bare_cpu_us.append(_per_request(bare.pid, used, workload.bare[-1]))
                     self._pause()
                     self.log(
                         f"{workload.name}: sandbox {workload.sandbox[-1].rps:,.0f} "
@@ -318,6 +327,11 @@ class Bench:
             "runs": runs,
             "deep_path": deep,
         }
+
+
+def _per_request(pid: int, before: float, result: WrkResult) -> float:
+    """µs of CPU ``pid`` used per request of ``result`` since ``before`` (its CPU seconds)."""
+    return (cpu_seconds(pid) - before) * 1e6 / max(1, result.requests)
 
 
 def _data(reply: HttpReply) -> dict[str, Any]:

@@ -51,7 +51,7 @@ from sandbox.scenario.loader import bundled_scenarios, resolve
 from sandbox.scenario.model import Scenario
 from sandbox.schemas import problems
 from sandbox.settings import Settings
-from sandbox.store import Store, UnknownKey
+from sandbox.store import BuiltState, Store, UnknownKey
 
 if TYPE_CHECKING:
     from sandbox.http.responses import Encoded
@@ -268,19 +268,40 @@ class Backend:
 
     def restore(self, state: Any) -> None:
         """Replace the whole state with a checked document; progressions resume on it."""
-        self.store.restore(check_state(state))
+        self.install(self.prepare_restore(state))
+
+    def prepare_restore(self, state: Any) -> BuiltState:
+        """Check ``state`` and build its objects, changing nothing: the slow half of
+        :meth:`restore`, which a worker thread may run while the sandbox serves (a 400 for
+        a document that does not check)."""
+        return self.store.build(check_state(state))
+
+    def install(self, built: BuiltState) -> None:
+        """The state :meth:`prepare_restore` built, in place of the current one."""
+        self.store.install(built)
         for tenant in self.store.each():
             self.scenarios.sync(tenant)
         self.committed(None)
 
     def restore_tenant(self, user_id: int, document: Any) -> None:
         """Replace one tenant's state with a checked ``users[]`` entry of the same id."""
+        self.install_tenant(user_id, self.prepare_tenant(user_id, document))
+
+    def prepare_tenant(self, user_id: int, document: Any) -> Tenant:
+        """Check one tenant's ``users[]`` entry and build it, changing nothing."""
         found = problems(document, "fixture", "user") or user_problems(document)
         if found:
             raise BadRequest(found)
         if document["id"] != user_id:
             raise BadRequest([f"id: must be {user_id}, the id of the key's user"])
-        self.scenarios.sync(self.store.replace_tenant(user_id, document))
+        fixture = self.store.fixture
+        return Tenant.from_state(document, user_id=user_id, start=fixture.start,
+                                 frozen=fixture.frozen)  # fmt: skip
+
+    def install_tenant(self, user_id: int, tenant: Tenant) -> None:
+        """The tenant :meth:`prepare_tenant` built, in place of the current one."""
+        self.store.put_tenant(user_id, tenant)
+        self.scenarios.sync(tenant)
         self.committed(user_id)
 
     # -- clocks -----------------------------------------------------------------------

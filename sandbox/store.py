@@ -173,15 +173,10 @@ class Store:
                 wallet.move("adjustment", delta, tenant.now(), description="Balance set at mint")
         return tenant
 
-    def replace_tenant(self, user_id: int, state: dict[str, Any]) -> Tenant:
-        """Rebuild one tenant from a checked ``users[]`` entry (``PUT /__sandbox/state`` with a
-        key); the current one stays when the document cannot be built."""
-        fixture = self.fixture
-        tenant = Tenant.from_state(
-            state, user_id=user_id, start=fixture.start, frozen=fixture.frozen
-        )
+    def put_tenant(self, user_id: int, tenant: Tenant) -> None:
+        """Replace one tenant with ``tenant``, built from a checked ``users[]`` entry
+        (``PUT /__sandbox/state`` with a key: see ``Backend.prepare_tenant``)."""
         self.tenants[user_id] = tenant
-        return tenant
 
     def export(self) -> dict[str, Any]:
         """The whole mutable state, as JSON-ready data (the format of ``/__sandbox/state``)."""
@@ -208,28 +203,52 @@ class Store:
         (:func:`sandbox.persistence.state_problems`). Everything is built before anything is
         replaced, so a document the domain cannot read leaves the current state as it was.
         """
-        tenants = {
-            int(u["id"]): Tenant.from_state(
-                u, user_id=int(u["id"]), start=self.fixture.start, frozen=self.fixture.frozen
-            )
-            for u in state["users"]
-        }
-        keys = {
-            k["key"]: ApiKey(k["key"], int(k["userId"]), tuple(k["scopes"]), bool(k.get("minted")))
-            for k in state["keys"]
-        }
-        imports = [str(int(offer)) for offer in state.get("imports", [])]
+        self.install(self.build(state))
+
+    def build(self, state: dict[str, Any]) -> BuiltState:
+        """The objects of a checked ``state``, built without touching this store (so that a
+        worker thread may build them while the store serves)."""
+        fixture = self.fixture
+        return BuiltState(
+            tenants={
+                int(u["id"]): Tenant.from_state(
+                    u, user_id=int(u["id"]), start=fixture.start, frozen=fixture.frozen
+                )
+                for u in state["users"]
+            },
+            keys={
+                k["key"]: ApiKey(
+                    k["key"], int(k["userId"]), tuple(k["scopes"]), bool(k.get("minted"))
+                )
+                for k in state["keys"]
+            },
+            mints={
+                int(m["userId"]): Mint(
+                    None if m["balance"] is None else money(m["balance"]), m.get("story", True)
+                )
+                for m in state.get("mints", [])
+            },
+            imports=[str(int(offer)) for offer in state.get("imports", [])],
+        )
+
+    def install(self, built: BuiltState) -> None:
+        """Replace the whole state with one :meth:`build` made."""
         self.reset()
-        self.tenants, self.keys = tenants, keys
-        self.next_user_id = max(tenants, default=0) + 1
-        self.mints = {
-            int(m["userId"]): Mint(
-                None if m["balance"] is None else money(m["balance"]), m.get("story", True)
-            )
-            for m in state.get("mints", [])
-        }
-        for offer in imports:
+        self.tenants, self.keys = built.tenants, built.keys
+        self.next_user_id = max(built.tenants, default=0) + 1
+        self.mints = built.mints
+        for offer in built.imports:
             self.catalog.add_offer(offer)
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltState:
+    """A checked state document, built into the objects the store holds."""
+
+    tenants: dict[int, Tenant]
+    keys: dict[str, ApiKey]
+    mints: dict[int, Mint]
+    imports: list[str]
 
 
 def _storyless(story: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ class ControlCall:
     raw: bytes = b""
     content_type: str = ""
     document: Any = None  # the JSON body as sent, for handlers that check it themselves
+    prepared: Any = None  # what the operation's ``prepare`` returned, when it has one
 
     @property
     def user_id(self) -> int | None:
@@ -57,6 +58,10 @@ class ControlOperation:
     document_body: Mapping[str, Mapping[str, Any]] | None = None
     #: Statuses the handler can answer beyond the control plane's 400, 401, 404 and 413.
     errors: tuple[int, ...] = ()
+    #: The slow half of the handler that changes nothing (checking and building a large
+    #: document), run in a worker thread before it, so that the sandbox goes on serving; the
+    #: handler finds its result in ``ControlCall.prepared`` and applies it on the event loop.
+    prepare: Callable[[ControlCall], Any] | None = None
 
     def __post_init__(self) -> None:
         for schema in (self.body, self.query):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import anyio.to_thread
 import orjson
 
 from sandbox.backend import Backend
@@ -25,6 +26,11 @@ from sandbox.settings import Settings
 
 #: The control plane takes larger bodies than the API (a whole state export, PUT back).
 CONTROL_BODY_LIMIT = 16 * 1024 * 1024
+
+#: Bodies larger than this are parsed, and checked and built by an operation's ``prepare``,
+#: in a worker thread: a whole state of thousands of tenants takes seconds to check, during
+#: which the event loop goes on answering every other tenant.
+OFFLOAD_OVER = 256 * 1024
 
 #: Every control operation but health, by area.
 OPERATIONS: tuple[ControlOperation, ...] = (
@@ -43,6 +49,7 @@ class ControlPlane(Endpoint):
     """Routes ``/__sandbox/...`` requests to their :class:`ControlOperation`."""
 
     body_limit = CONTROL_BODY_LIMIT
+    offload_over = OFFLOAD_OVER
 
     def __init__(self, backend: Backend, settings: Settings) -> None:
         super().__init__(backend)
@@ -50,7 +57,21 @@ class ControlPlane(Endpoint):
         self.operations = OPERATIONS
         self.router: Router[ControlOperation] = Router(self.operations)
 
-    def handle(self, exchange: Exchange) -> Reply:
+    async def handle_async(self, exchange: Exchange) -> Reply:
+        found = self.call(exchange)
+        if isinstance(found, Reply):
+            return found
+        op, call = found
+        if op.prepare is not None:
+            if len(exchange.body) > self.offload_over:
+                call.prepared = await anyio.to_thread.run_sync(op.prepare, call)
+            else:
+                call.prepared = op.prepare(call)
+        return Reply.data(op.status, op.handler(call))
+
+    def call(self, exchange: Exchange) -> Reply | tuple[ControlOperation, ControlCall]:
+        """The operation a request asks for and what its handler is called with (or the
+        reply itself: health)."""
         path = exchange.raw_path.removeprefix("/__sandbox") or "/"
         if path.endswith("/") and len(path) > 1:
             path = path[:-1]
@@ -78,9 +99,8 @@ class ControlPlane(Endpoint):
             if op.query is not None
             else {}
         )
-        call = ControlCall(self.backend, self.settings, key, tenant, params, body, query,
-                           exchange.body, content_type, document)  # fmt: skip
-        return Reply.data(op.status, op.handler(call))
+        return op, ControlCall(self.backend, self.settings, key, tenant, params, body, query,
+                               exchange.body, content_type, document)  # fmt: skip
 
 
 def _json(exchange: Exchange, *, yaml_too: bool = False) -> Any:

@@ -2,7 +2,8 @@
 
 With a key: that tenant's state, in the fixture's ``users[]`` format. Without one: the store's
 export (keys, minted tenants, 1688 imports and every user). ``PUT`` takes exactly what ``GET``
-returned; a document that does not check is a 400 naming the field, and changes nothing.
+returned; a document that does not check is a 400 naming the field, and changes nothing. A
+large one is checked and built in a worker thread (``prepare``), then put in place at once.
 
 ``POST /__sandbox/state/save`` writes the whole sandbox (whatever key is sent) to the state file
 of ``--state-file`` / ``SANDBOX_STATE_FILE``, atomically (:mod:`sandbox.persistence`); without a
@@ -23,12 +24,21 @@ def get_state(call: ControlCall) -> dict[str, Any]:
     return call.backend.export(call.user_id)
 
 
+def prepare_state(call: ControlCall) -> Any:
+    """Check and build the document, changing nothing (in a worker thread when it is large):
+    a 400 for one that does not check, or that the domain cannot read."""
+    backend, user_id = call.backend, call.user_id
+    if user_id is not None:
+        return _built(lambda: backend.prepare_tenant(user_id, call.document))
+    return _built(lambda: backend.prepare_restore(call.document))
+
+
 def put_state(call: ControlCall) -> dict[str, Any]:
     backend, user_id = call.backend, call.user_id
     if user_id is not None:
-        _built(lambda: backend.restore_tenant(user_id, call.document))
+        backend.install_tenant(user_id, call.prepared)
         return {"scope": "tenant", "userId": user_id, "message": "Tenant state restored"}
-    _built(lambda: backend.restore(call.document))  # checks the document (InvalidState: 400)
+    backend.install(call.prepared)
     return {"scope": "sandbox", "message": "Sandbox state restored"}
 
 
@@ -72,7 +82,7 @@ SAVED_SHAPE = obj({"path": STRING, "savedAt": STRING, "message": STRING})
 OPERATIONS = (
     ControlOperation("GET", "/state", get_state, response=STATE_SHAPE,
                      summary="The whole state (or the key's tenant's) as JSON."),
-    ControlOperation("PUT", "/state", put_state, response=RESTORED_SHAPE,
+    ControlOperation("PUT", "/state", put_state, response=RESTORED_SHAPE, prepare=prepare_state,
                      document_body={"application/json": STATE_SHAPE},
                      summary="Restore a state GET /__sandbox/state returned."),
     ControlOperation("POST", "/state/save", save_state_file, response=SAVED_SHAPE, errors=(409,),

@@ -37,6 +37,10 @@ class Endpoint:
     #: Whether ``application/x-www-form-urlencoded`` bodies are parsed (NestJS's API does; the
     #: control plane reads a body sent without a JSON type, as curl's ``-d`` sends, as JSON).
     parses_forms: bool = False
+    #: JSON bodies larger than this are parsed in a worker thread (None: never), and replies
+    #: come from :meth:`handle_async` instead of :meth:`handle`: for a plane whose large
+    #: documents (a whole state) must not hold the event loop while they are read.
+    offload_over: int | None = None
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -47,8 +51,13 @@ class Endpoint:
         exchange = Exchange(scope, self.backend.request_ids.next())
         try:
             if exchange.method not in _BODYLESS or b"content-length" in exchange.raw_headers:
-                await exchange.read_body(receive, self.body_limit, self.parses_forms)
-            reply = self.handle(exchange)
+                await exchange.read_body(
+                    receive, self.body_limit, self.parses_forms, self.offload_over
+                )
+            if self.offload_over is None:
+                reply = self.handle(exchange)
+            else:
+                reply = await self.handle_async(exchange)
         except ClientGone:
             return
         except ApiError as error:
@@ -61,6 +70,11 @@ class Endpoint:
     def handle(self, exchange: Exchange) -> Reply:
         """The reply to one request; raise an :class:`ApiError` for an error reply."""
         raise NotImplementedError
+
+    async def handle_async(self, exchange: Exchange) -> Reply:
+        """:meth:`handle`, for a plane that sets :attr:`offload_over` (it may await a worker
+        thread)."""
+        return self.handle(exchange)
 
     async def respond(self, exchange: Exchange, reply: Reply, send: Any) -> None:
         await send_reply(send, reply, exchange.request_id, exchange.method == "HEAD")
