@@ -15,7 +15,9 @@ first as ``property foo should not exist``, and nested messages carry their pare
 ``x-messages`` (for a ``pattern`` or an ``anyOf``); so may an object whose ``anyOf`` lists
 alternative ``required`` sets ("``url`` or ``offerId``"). At most :data:`MAX_MESSAGES`
 messages are answered, then one line counting the rest, and every check is linear in the size
-of the document.
+of the document. A valid document (the common case) is accepted by a checker compiled once per
+schema, with the same result; the interpreter runs on whatever that checker is not sure of,
+and words the messages.
 
 :func:`published` is the JSON Schema of what :func:`validate` accepts, as the OpenAPI document
 shows it: the same schema, with each optional property also accepting ``null`` (``@IsOptional``
@@ -24,8 +26,9 @@ skips ``null`` as it skips ``undefined``).
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -35,6 +38,8 @@ from sandbox.errors import BadRequest, ValidationFailed
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _INTEGER = re.compile(r"\A-?[0-9]+\Z")  # ASCII digits only, and no trailing newline
+#: Digits (and a sign) of an integer string that may be beyond every double (1.8e308).
+_LONG = 300
 
 #: The keywords the validator enforces. ``anyOf`` and ``pattern`` word their own message in
 #: ``x-messages`` where class-validator's default would not fit; on an object, ``anyOf`` is a
@@ -95,7 +100,24 @@ _TYPE_MESSAGES = {
 def validate(schema: Mapping[str, Any], value: Any) -> dict[str, Any]:
     """Return the object ``value`` without its ``null`` optional properties, or raise
     :class:`ValidationFailed` with every violation, as ValidationPipe would. No body (or one
-    that is not JSON) is validated as ``{}``; a JSON array is refused whole."""
+    that is not JSON) is validated as ``{}``; a JSON array is refused whole.
+
+    A compiled checker (see :func:`_accepter`) accepts a valid document first, with the same
+    result; what it is not sure of, the interpreter (:func:`_interpret`) checks and explains."""
+    if type(value) is dict or value is None:
+        accept = _accepter(schema)
+        if accept is not None:
+            try:
+                cleaned = accept({} if value is None else value)
+            except Exception:  # the interpreter raises it again, or finds it is no fault
+                cleaned = _UNSURE
+            if cleaned is not _UNSURE:
+                return cleaned  # type: ignore[no-any-return]
+    return _interpret(schema, value)
+
+
+def _interpret(schema: Mapping[str, Any], value: Any) -> dict[str, Any]:
+    """:func:`validate` by the interpreter alone, which finds every message."""
     if isinstance(value, list):  # not an object at all: class-validator's forbidUnknownValues
         raise ValidationFailed(["an unknown value was passed to the validate function"])
     document = value if isinstance(value, dict) else {}
@@ -167,6 +189,18 @@ def _one_of_required(
 
 def coerce_query(schema: Mapping[str, Any], query: Mapping[str, str | list[str]]) -> dict[str, Any]:
     """Query strings as ``@Type(() => Number)`` turns them into numbers before validation."""
+    numeric = _numeric_properties(schema)
+    if numeric is not None:
+        coerced: dict[str, Any] = {}
+        for name, raw in query.items():
+            kind = numeric.get(name)
+            coerced[name] = _number(raw, kind) if kind is not None and isinstance(raw, str) else raw
+        return coerced
+    return _coerce_each(schema, query)
+
+
+def _coerce_each(schema: Mapping[str, Any], query: Mapping[str, str | list[str]]) -> dict[str, Any]:
+    """:func:`coerce_query`, reading the schema anew for each parameter."""
     properties = schema.get("properties", {})
     coerced: dict[str, Any] = {}
     for name, raw in query.items():
@@ -201,10 +235,14 @@ def coerce_form(schema: Mapping[str, Any], value: Any) -> Any:
 
 
 def _number(raw: str, kind: str) -> Any:
+    if (raw.isdigit() and raw.isascii()) or _INTEGER.match(raw):  # the first test is sooner
+        if len(raw) > _LONG:  # perhaps beyond a double: JavaScript's Number() is then ±Infinity
+            rounded = float(raw)
+            if math.isinf(rounded):
+                return rounded
+        return int(raw)
     if raw == "":
         return 0
-    if _INTEGER.match(raw):
-        return int(raw)
     try:
         return float(raw) if kind == "number" else raw
     except ValueError:
@@ -303,8 +341,8 @@ def _nested(name: str, sub: Mapping[str, Any], value: Any, prefix: str, messages
                 )
     if sub.get("type") == "object" and isinstance(value, dict) and "properties" in sub:
         return _check_object(sub, value, f"{prefix}{name}.", messages)
-    if sub.get("type") == "integer" and isinstance(value, float):
-        return int(value)
+    if sub.get("type") == "integer" and isinstance(value, float) and value.is_integer():
+        return int(value)  # not an infinite one: it was refused
     return value
 
 
@@ -378,7 +416,9 @@ def _is_number(value: Any) -> bool:
 
 def _has_type(kind: str, value: Any) -> bool:
     if kind == "integer":
-        return _is_number(value) and float(value).is_integer()
+        if type(value) is int:
+            return True
+        return isinstance(value, float) and value.is_integer()
     if kind == "number":
         return _is_number(value)
     if kind == "string":
@@ -394,3 +434,343 @@ def _has_type(kind: str, value: Any) -> bool:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# The fast path: "fast accept, slow explain".
+#
+# Most requests are valid, and a valid document needs no message: for each schema,
+# :func:`_accepter` compiles once (closures, keyed by the schema's id) a checker that returns
+# exactly what :func:`validate` returns for a document, or :data:`_UNSURE`. Only then does the
+# interpreter above run, and it words the messages. A checker may be stricter than the
+# interpreter, never laxer: what it is not sure of (a wrong type, a broken constraint, a
+# missing required or an unknown property, a value of an unusual type) it leaves to the
+# interpreter, which also raises whatever such a document makes it raise. What the checkers
+# do not specialise (a property's ``x-messages`` with a ``type``, an untyped property) they
+# check with the interpreter's own functions. Schemas are not changed once validated against.
+
+#: What a checker answers for a document it leaves to the interpreter.
+_UNSURE: Any = object()
+_MISSING: Any = object()
+_Accept = Callable[[Any], Any]
+#: Checkers by ``id(schema)``, each with its schema, which keeps that id from being reused.
+_ACCEPTERS: dict[int, tuple[Mapping[str, Any], _Accept | None]] = {}
+_MAX_ACCEPTERS = 1024
+#: The integers that ``float()`` (which ``integer``'s check calls) converts without overflow.
+_FLOAT_SAFE = 2**1023
+_NUMBERS = ("integer", "number")
+
+
+def _accepter(schema: Mapping[str, Any]) -> _Accept | None:
+    """The compiled checker of an object schema (None: the interpreter alone checks it)."""
+    entry = _ACCEPTERS.get(id(schema))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    try:
+        accept: _Accept | None = _object_accepter(schema)
+    except Exception:  # a schema the compiler does not follow
+        accept = None
+    if len(_ACCEPTERS) >= _MAX_ACCEPTERS:
+        _ACCEPTERS.clear()
+    _ACCEPTERS[id(schema)] = (schema, accept)
+    return accept
+
+
+#: Of each query schema (by id, with the schema), its numeric properties' types.
+_NUMERIC: dict[int, tuple[Mapping[str, Any], dict[str, str] | None]] = {}
+
+
+def _numeric_properties(schema: Mapping[str, Any]) -> dict[str, str] | None:
+    """The ``integer`` and ``number`` properties of ``schema`` and their types, as
+    :func:`coerce_query` reads them (None: a schema it reads property by property)."""
+    entry = _NUMERIC.get(id(schema))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    numeric: dict[str, str] | None
+    try:
+        numeric = {
+            name: sub.get("type")
+            for name, sub in schema.get("properties", {}).items()
+            if sub.get("type") in _NUMBERS
+        }
+    except Exception:  # a property that is not a schema: only its use raises
+        numeric = None
+    if len(_NUMERIC) >= _MAX_ACCEPTERS:
+        _NUMERIC.clear()
+    _NUMERIC[id(schema)] = (schema, numeric)
+    return numeric
+
+
+def _object_accepter(schema: Mapping[str, Any]) -> _Accept:
+    """:func:`_check_object`, for a document it finds no fault with."""
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    required = set(schema.get("required", ()))
+    fields = tuple(
+        (name, name in required, _value_accepter(name, sub, nested=True))
+        for name, sub in properties.items()
+    )
+    strict = schema.get("additionalProperties") is False
+    count = len(fields)
+    alternatives = schema.get("anyOf")
+    sets = None
+    if alternatives is not None:
+        sets = tuple(tuple(option["required"]) for option in alternatives)
+
+    def accept(document: dict[str, Any]) -> Any:
+        if strict and len(document) > count:
+            return _UNSURE
+        cleaned: dict[str, Any] = {}
+        found = 0
+        for name, needed, check in fields:
+            value = document.get(name, _MISSING)
+            if value is _MISSING:
+                if needed:
+                    return _UNSURE
+                continue
+            found += 1
+            if value is None:
+                if needed:
+                    return _UNSURE
+                continue
+            value = check(value)
+            if value is _UNSURE:
+                return _UNSURE
+            cleaned[name] = value
+        if strict and found != len(document):
+            return _UNSURE
+        if sets is not None and not any(all(n in cleaned for n in names) for names in sets):
+            return _UNSURE
+        return cleaned
+
+    return accept
+
+
+def _value_accepter(name: str, sub: Mapping[str, Any], *, nested: bool) -> _Accept:
+    """A present value of property ``sub``: what :func:`_nested` makes of it (or the value
+    itself, not ``nested``: an array's item) if :func:`_violations` finds nothing, else
+    :data:`_UNSURE`."""
+    if any(key in sub and sub[key] is None for key in KEYWORDS):  # so .get() says absent
+        return _generic_accepter(name, sub, nested=nested)
+    if "x-messages" in sub:
+        if "type" in sub:
+            return _generic_accepter(name, sub, nested=nested)
+        matches = _matcher(sub)  # then _nested leaves an untyped value as it is
+
+        def custom(value: Any) -> Any:
+            return value if matches(value) else _UNSURE
+
+        return custom
+    kind = sub.get("type")
+    if kind not in _KIND_TESTS:
+        return _generic_accepter(name, sub, nested=nested)
+    if _always_broken(sub, kind):
+        return _refuse
+    enum = sub.get("enum")
+    if kind == "string":
+        return _string_accepter(sub, enum)
+    if kind in _NUMBERS:
+        return _number_accepter(sub, enum, integer=kind == "integer", coerce=nested)
+    if kind == "array":
+        return _array_accepter(name, sub, enum, nested=nested)
+    test = _KIND_TESTS[kind]
+    inner = _object_accepter(sub) if kind == "object" and nested and "properties" in sub else None
+
+    def accept(value: Any) -> Any:  # a boolean, or an object
+        if not test(value) or (enum is not None and value not in enum):
+            return _UNSURE
+        return value if inner is None else inner(value)
+
+    return accept
+
+
+def _always_broken(sub: Mapping[str, Any], kind: str) -> bool:
+    """Whether one of ``sub``'s constraints, as :func:`_violations` evaluates it, fails for
+    every value of type ``kind``."""
+    if kind not in _NUMBERS and ("minimum" in sub or "maximum" in sub):
+        return True
+    if kind != "string" and (
+        ("minLength" in sub and sub["minLength"] != 1)  # a 1 is `value == ""`: never so
+        or "maxLength" in sub
+        or "pattern" in sub
+        or sub.get("format") in ("email", "uri")
+    ):
+        return True
+    return kind != "array" and ("minItems" in sub or "maxItems" in sub)
+
+
+def _refuse(value: Any) -> Any:
+    return _UNSURE
+
+
+def _string_accepter(sub: Mapping[str, Any], enum: Any) -> _Accept:
+    shortest = None
+    if "minLength" in sub:
+        shortest = 1 if sub["minLength"] == 1 else sub["minLength"]  # a 1: not ""
+    longest = sub.get("maxLength")
+    search = re.compile(sub["pattern"]).search if "pattern" in sub else None
+    form = {"email": _EMAIL.match, "uri": _URL.match}.get(sub.get("format"))  # type: ignore[arg-type]
+
+    def accept(value: Any) -> Any:
+        if type(value) is not str:
+            return _UNSURE
+        if shortest is not None and not len(value) >= shortest:
+            return _UNSURE
+        if longest is not None and not len(value) <= longest:
+            return _UNSURE
+        if enum is not None and value not in enum:
+            return _UNSURE
+        if search is not None and not search(value):
+            return _UNSURE
+        if form is not None and not form(value):
+            return _UNSURE
+        return value
+
+    return accept
+
+
+def _number_accepter(sub: Mapping[str, Any], enum: Any, *, integer: bool, coerce: bool) -> _Accept:
+    low = sub.get("minimum")
+    high = sub.get("maximum")
+    to_int = integer and coerce  # _nested makes an integral float an int
+
+    def accept(value: Any) -> Any:
+        kind = type(value)
+        if kind is int:
+            if integer and not -_FLOAT_SAFE <= value <= _FLOAT_SAFE:
+                return _UNSURE
+        elif kind is float:
+            if integer and not value.is_integer():
+                return _UNSURE
+        else:
+            return _UNSURE
+        if low is not None and not value >= low:
+            return _UNSURE
+        if high is not None and not value <= high:
+            return _UNSURE
+        if enum is not None and value not in enum:
+            return _UNSURE
+        return int(value) if to_int and kind is float else value
+
+    return accept
+
+
+def _array_accepter(name: str, sub: Mapping[str, Any], enum: Any, *, nested: bool) -> _Accept:
+    fewest = sub.get("minItems")
+    most = sub.get("maxItems")
+    unique = bool(sub.get("uniqueItems"))
+    elements = objects = None
+    if nested and _of_objects(sub):
+        objects = _object_accepter(sub["items"])
+    elif nested and sub.get("items", {}):  # each item as _violations sees it, no deeper
+        elements = _value_accepter(f"{name}.0", sub["items"], nested=False)
+
+    def accept(value: Any) -> Any:
+        if type(value) is not list:
+            return _UNSURE
+        if fewest is not None and not len(value) >= fewest:
+            return _UNSURE
+        if most is not None and not len(value) <= most:
+            return _UNSURE
+        if unique and not _unique(value):
+            return _UNSURE
+        if enum is not None and value not in enum:
+            return _UNSURE
+        if elements is not None:
+            for element in value:
+                if elements(element) is _UNSURE:
+                    return _UNSURE
+        elif objects is not None:
+            return _objects_accepted(objects, value)
+        return value
+
+    return accept
+
+
+def _objects_accepted(accept: _Accept, value: list[Any]) -> Any:
+    """:func:`_nested`'s array of objects, each distinct item checked once (and equal ones
+    copied from it), as the interpreter does."""
+    out = []
+    seen: dict[bytes, Any] = {}
+    for element in value:
+        if type(element) is not dict:
+            return _UNSURE
+        key = orjson.dumps(element, option=orjson.OPT_SORT_KEYS)
+        checked = seen.get(key)
+        if checked is None:
+            checked = accept(element)
+            if checked is _UNSURE:
+                return _UNSURE
+            seen[key] = checked
+        out.append(dict(checked))
+    return out
+
+
+def _generic_accepter(name: str, sub: Mapping[str, Any], *, nested: bool) -> _Accept:
+    """What the checkers do not specialise, checked by the interpreter's own functions."""
+
+    def accept(value: Any) -> Any:
+        if _violations(name, sub, value, True):
+            return _UNSURE
+        if not nested:
+            return value
+        found: list[str] = []
+        value = _nested(name, sub, value, "", found)
+        return _UNSURE if found else value
+
+    return accept
+
+
+def _matcher(sub: Mapping[str, Any]) -> Callable[[Any], bool]:
+    """:func:`_matches`, true only where it is (and where sure of it)."""
+    if "anyOf" in sub:
+        options = tuple(_matcher(option) for option in sub["anyOf"])
+
+        def any_of(value: Any) -> bool:
+            for option in options:  # noqa: SIM110 - faster than any() over a generator
+                if option(value):
+                    return True
+            return False
+
+        return any_of
+    kind = sub.get("type")
+    if kind not in _KIND_TESTS or any(key in sub and sub[key] is None for key in KEYWORDS):
+        return lambda value: bool(_matches(sub, value))
+    if (
+        ("pattern" in sub and kind != "string")
+        or ("minimum" in sub and kind not in _NUMBERS)
+        or ("maxLength" in sub and kind != "string")
+    ):
+        return lambda value: False
+    test = _KIND_TESTS[kind]
+    search = re.compile(sub["pattern"]).search if "pattern" in sub else None
+    low = sub.get("minimum")
+    longest = sub.get("maxLength")
+
+    def matches(value: Any) -> bool:
+        if not test(value):
+            return False
+        if search is not None and not search(value):
+            return False
+        if low is not None and not value >= low:
+            return False
+        return not (longest is not None and len(value) > longest)
+
+    return matches
+
+
+def _integral(value: Any) -> bool:
+    """``_has_type("integer", value)``, for the values it cannot overflow on."""
+    kind = type(value)
+    if kind is int:
+        return bool(-_FLOAT_SAFE <= value <= _FLOAT_SAFE)
+    return kind is float and bool(value.is_integer())
+
+
+#: :func:`_has_type` for values of the exact types JSON gives (a subclass is left unsure).
+_KIND_TESTS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda value: type(value) is str,
+    "integer": _integral,
+    "number": lambda value: type(value) is int or type(value) is float,
+    "boolean": lambda value: type(value) is bool,
+    "array": lambda value: type(value) is list,
+    "object": lambda value: type(value) is dict,
+}

@@ -88,6 +88,23 @@ def test_integers_beyond_64_bits_are_numbers_as_in_javascript(client: TestClient
     assert response.json()["message"].startswith("Insufficient stock for SKU s001")
 
 
+@pytest.mark.parametrize("digits", [400, 5000])
+def test_query_integers_beyond_any_double_are_infinity_as_number_makes_them(
+    client: TestClient, digits: int
+) -> None:
+    # @Type(() => Number) turns them into Infinity: not an integer, and beyond the maximum.
+    huge = client.get("/warehouse/packages", params={"page": "9" * digits})
+    above = ["page must not be greater than 9007199254740991", "page must be an integer number"]
+    assert huge.json() == error(400, above, "Bad Request")
+    negative = client.get("/orders", params={"page": "-" + "9" * digits})
+    below = ["page must not be less than 1", "page must be an integer number"]
+    assert negative.json() == error(400, below, "Bad Request")
+    form = client.post("/cart/items", content=f"productId=12345&skuId=s001&quantity={'9' * digits}",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert form.status_code == 400
+    assert "quantity must be an integer number" in form.json()["message"]
+
+
 def test_deeply_nested_json_is_malformed_not_a_crash(client: TestClient) -> None:
     deep = b"[" * 5000 + b"]" * 5000
     response = client.post(
