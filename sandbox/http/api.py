@@ -67,7 +67,7 @@ class ApiPipeline(Endpoint):
             self.backend.replies.changed(exchange.user_id)  # a write, answered or refused
         if outcome is None:
             self.record(exchange, reply, reply.status, 0.0)
-            await send_reply(send, reply, exchange.request_id, exchange.method == "HEAD")
+            await send_reply(send, reply, exchange)
             return
         status = None if outcome.drops_response else reply.status
         self.record(exchange, reply, status, outcome.delay)

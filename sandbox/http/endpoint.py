@@ -77,7 +77,7 @@ class Endpoint:
         return self.handle(exchange)
 
     async def respond(self, exchange: Exchange, reply: Reply, send: Any) -> None:
-        await send_reply(send, reply, exchange.request_id, exchange.method == "HEAD")
+        await send_reply(send, reply, exchange)
 
 
 def conditional(exchange: Exchange, reply: Reply) -> Reply:
@@ -113,19 +113,26 @@ def _fresh(wanted: str, tag: str, cache_control: str | None) -> bool:
     return False
 
 
-async def send_reply(send: Any, reply: Reply, request_id: str, head: bool = False) -> None:
-    """Send ``reply``; for a ``HEAD`` (``head``), its headers only. A 304 carries neither a
-    body nor the headers that describe one."""
-    body = reply.body
+async def send_reply(send: Any, reply: Reply, exchange: Exchange) -> None:
+    """Send ``reply``; to a ``HEAD``, its headers only. A 304 carries neither a body nor the
+    headers that describe one. Under ``sandbox serve``, the reply is written in one piece by
+    the server's :class:`~sandbox.http.limits.ReplyWriter`, if the request's scope offers one
+    (any other server gets the same reply through ASGI)."""
+    body = b"" if exchange.method == "HEAD" else reply.body
     headers = [
         (b"content-type", reply.content_type),
-        (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", request_id.encode()),
+        (b"content-length", b"%d" % len(reply.body)),
+        (b"x-request-id", exchange.request_id.encode()),
         *reply.headers,
     ]
     if reply.etag is not None:
         headers.append((b"etag", reply.etag))
     if reply.status == 304:
         del headers[:2]
+    write = exchange.writer
+    if write is not None and write(
+        reply.status, b"".join([b"%s: %s\r\n" % header for header in headers]), body
+    ):
+        return
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if head else body})
+    await send({"type": "http.response.body", "body": body})

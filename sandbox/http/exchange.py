@@ -20,6 +20,10 @@ from sandbox.querystring import parse_query
 
 Headers = list[tuple[bytes, bytes]]
 
+#: The scope extension through which a server offers to write a whole reply in one piece: a
+#: callable ``(status, header lines, body) -> bool`` (see ``sandbox.http.limits.ReplyWriter``).
+WRITE_REPLY = "sandbox.write_reply"
+
 
 class ClientGone(Exception):
     """The client went away before its request's body was complete: nothing to answer."""
@@ -78,6 +82,7 @@ class Exchange:
         "sent_path",
         "started",
         "user_id",
+        "writer",
     )
 
     def __init__(self, scope: Mapping[str, Any], request_id: str) -> None:
@@ -114,6 +119,9 @@ class Exchange:
         self.key: str | None = None
         self.user_id: int | None = None  # the tenant of an authenticated key
         self.now: datetime | None = None  # the tenant's clock when the request was taken
+        #: The server's writer of whole replies, when it offers one (sandbox.http.limits).
+        extensions = scope.get("extensions")
+        self.writer: Any = extensions.get(WRITE_REPLY) if extensions else None
         self.rate_headers: Headers = []
         self.scenario: str | None = None  # the scenario that answered, for the journal
         self.outcome: Any = None  # a scenario's delay or transport fault, applied on send

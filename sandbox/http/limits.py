@@ -21,6 +21,7 @@ reference's error shape and names the limit (``Connection: close``, as uvicorn's
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import time
@@ -31,6 +32,7 @@ from uvicorn.protocols.http import httptools_impl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from sandbox.errors import ScriptedError
+from sandbox.http.exchange import WRITE_REPLY
 from sandbox.http.responses import JSON_CONTENT_TYPE, error_body
 from sandbox.settings import (
     BODY_TIMEOUT,
@@ -88,6 +90,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     max_connections: int = MAX_CONNECTIONS
     #: What a request beyond ``max_connections`` gets (see :meth:`_start_asgi_task`).
     at_limit: bytes = connection_limit_body(MAX_CONNECTIONS)
+    #: Whether each request's scope offers a :class:`ReplyWriter` (see :func:`protocol_class`).
+    writes_replies: bool = False
     warned_at: float = -math.inf  # the last "Invalid HTTP request" warning
     skipped: int = 0  # the ones not logged since
 
@@ -162,6 +166,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if size > self.head_limit:
             raise HeadTooLarge
         super().on_headers_complete()
+        cycle = self.cycle
+        if self.writes_replies and cycle is not None and not _logs_access(cycle):
+            extensions: dict[str, Any] = self.scope.setdefault("extensions", {})
+            extensions[WRITE_REPLY] = ReplyWriter(cycle)
         if _has_body(self.headers):
             self._body_timer = self.loop.call_later(self.body_timeout, self._body_late)
 
@@ -222,6 +230,59 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 self.transport.close()
 
 
+class ReplyWriter:
+    """Writes a whole reply the sandbox built itself in one piece, for one request.
+
+    Through ASGI, uvicorn checks every response header against two regular expressions and
+    lower-cases it, and writes the head and the body apart: about a microsecond a header, and
+    a second ``send()`` on the socket, on every reply. The sandbox's own replies carry eight
+    headers it made itself (the scripted ones are checked when their scenario is loaded), so
+    :meth:`__call__` writes the status line, uvicorn's default headers (``date``), the reply's
+    header lines and its body with one ``write``, keeping the request/response cycle's state as
+    uvicorn's ``send`` does. It declines (False: send through ASGI then) once a response has
+    started or while the transport asks to pause writing; a server that logs access (``sandbox
+    serve --access-log``) gets none.
+    """
+
+    __slots__ = ("cycle",)
+
+    def __init__(self, cycle: Any) -> None:
+        self.cycle = cycle
+
+    def __call__(self, status: int, headers: bytes, body: bytes) -> bool:
+        """Write ``status``, ``headers`` (header lines, each ending CRLF) and ``body``."""
+        cycle = self.cycle
+        if cycle.response_started or cycle.flow.write_paused:
+            return False
+        if cycle.disconnected:
+            return True  # as uvicorn's send: nothing to write to
+        cycle.response_started = True
+        cycle.waiting_for_100_continue = False
+        parts = [_STATUS_LINE[status]]
+        for name, value in cycle.default_headers:
+            parts += (name, b": ", value, b"\r\n")
+        parts.append(headers)
+        if not cycle.keep_alive:
+            parts.append(b"connection: close\r\n")
+        parts += (b"\r\n", body)
+        cycle.transport.write(b"".join(parts))
+        cycle.response_complete = True
+        cycle.message_event.set()
+        if not cycle.keep_alive:
+            cycle.transport.close()
+        cycle.on_response()
+        return True
+
+
+_STATUS_LINE: dict[int, bytes] = getattr(httptools_impl, "STATUS_LINE", {})
+
+
+def _logs_access(cycle: Any) -> bool:
+    """Whether uvicorn would write an access-log line for this cycle's reply (its access
+    logger has handlers, as under pytest's log capture, and takes ``INFO`` records)."""
+    return bool(cycle.access_log) and cycle.access_logger.isEnabledFor(logging.INFO)
+
+
 #: The ASGI app uvicorn's httptools protocol answers with beyond ``limit_concurrency``.
 _UVICORN_503: Any = getattr(httptools_impl, "service_unavailable", None)
 
@@ -253,6 +314,31 @@ def limits_supported() -> bool:
     return all(callable(getattr(HttpToolsProtocol, name, None)) for name in _INTERNALS)
 
 
+#: What :class:`ReplyWriter` reads and sets of uvicorn's request/response cycle.
+_CYCLE_STATE = ("response_started", "response_complete", "waiting_for_100_continue",
+                "disconnected", "keep_alive", "access_log", "access_logger", "default_headers",
+                "flow",
+                "transport", "message_event", "on_response", "scope")  # fmt: skip
+
+
+@functools.cache
+def reply_writer_supported() -> bool:
+    """Whether this uvicorn's cycle still keeps the state :class:`ReplyWriter` keeps (checked
+    on a cycle made for the purpose, as the bounded protocol makes them)."""
+    if len(_STATUS_LINE) < 500:
+        return False
+    unused: Any = None
+    try:
+        cycle = httptools_impl.RequestResponseCycle(
+            scope=unused, transport=unused, flow=unused, logger=unused, access_logger=unused,
+            access_log=False, default_headers=[], message_event=asyncio.Event(),
+            expect_100_continue=False, keep_alive=True, on_response=lambda: None,
+        )  # fmt: skip
+    except TypeError:
+        return False
+    return all(hasattr(cycle, name) for name in _CYCLE_STATE)
+
+
 def connection_limit_answer_supported() -> bool:
     """Whether this uvicorn starts every request's app through ``_start_asgi_task`` and
     answers beyond its limit with ``service_unavailable``, which the bounded protocol swaps
@@ -269,7 +355,8 @@ def protocol_class(
     """:class:`BoundedHttpToolsProtocol` with these limits (uvicorn takes a class)."""
     attributes = {"head_limit": head_limit, "head_timeout": head_timeout,
                   "body_timeout": body_timeout, "max_connections": max_connections,
-                  "at_limit": connection_limit_body(max_connections)}  # fmt: skip
+                  "at_limit": connection_limit_body(max_connections),
+                  "writes_replies": reply_writer_supported()}  # fmt: skip
     return type("BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), attributes)
 
 
