@@ -156,8 +156,6 @@ class Journal:
                       status, scenario, time, response, duration_ms)  # fmt: skip
         book.append(entry)
         self.by_id[request_id] = (user_id, entry)
-        if len(self.by_id) > 2 * self._held + 1024:
-            self._reindex()
         if self.listener is not None:
             self.listener(user_id, entry)
         self._arrivals.append((user_id, sequence))
@@ -172,7 +170,9 @@ class Journal:
             user_id, sequence = self._arrivals.popleft()
             book = self.books.get(user_id)
             if book and book[0].sequence == sequence:
-                self._bytes -= _size(book.popleft())
+                dropped = book.popleft()
+                self.by_id.pop(dropped.request_id, None)
+                self._bytes -= _size(dropped)
                 self._held -= 1
                 if not book:
                     del self.books[user_id]
@@ -181,10 +181,6 @@ class Journal:
         """Forget the arrivals of entries that their own book already dropped."""
         held = {(user_id, e.sequence) for user_id, book in self.books.items() for e in book}
         self._arrivals = deque(a for a in self._arrivals if a in held)
-
-    def _reindex(self) -> None:
-        """Forget the ids of entries that their books dropped (evicted or cleared)."""
-        self.by_id = {e.request_id: (u, e) for u, book in self.books.items() for e in book}
 
     def find(
         self, request_id: str, user_id: int | None = None, *, everyone: bool = False
@@ -237,6 +233,7 @@ class Journal:
     def clear(self, user_id: int | None = None, *, everyone: bool = False) -> None:
         if everyone:
             self.books.clear()
+            self.by_id.clear()
             self._arrivals.clear()
             self._held = self._bytes = 0
         else:
@@ -244,6 +241,8 @@ class Journal:
             if dropped:
                 self._held -= len(dropped)  # their arrivals go at the next compaction
                 self._bytes -= sum(_size(entry) for entry in dropped)
+                for entry in dropped:
+                    self.by_id.pop(entry.request_id, None)
 
     def __len__(self) -> int:
         return self._held

@@ -56,3 +56,18 @@ def test_past_the_byte_budget_the_oldest_bodies_go_first() -> None:
     assert ids(journal, 0) + ids(journal, 1) == ["r8", "r6", "r9", "r7", "r5"]
     journal.clear(0)
     assert journal._bytes == 3 * 2000
+
+
+def test_the_index_by_request_id_holds_exactly_the_entries_kept() -> None:
+    # Kept exact at every drop (a full book, the total cap, a cleared tenant), so that it never
+    # needs a rebuild: rebuilding it over 50,000 entries held the event loop for 84 ms.
+    journal = Journal(size=3, total=5)
+    for n in range(40):
+        record(journal, n % 4, f"r{n}")
+    assert set(journal.by_id) == {f"r{n}" for n in range(35, 40)}
+    assert journal.find("r34", everyone=True) is None
+    assert journal.find("r39", 3)["requestId"] == "r39"  # type: ignore[index]
+    journal.clear(3)
+    assert set(journal.by_id) == {f"r{n}" for n in (36, 37, 38)}
+    journal.clear(everyone=True)
+    assert journal.by_id == {} and len(journal) == 0
