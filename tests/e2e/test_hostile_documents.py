@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import orjson
@@ -63,24 +63,34 @@ def bystander(url: str, stop: threading.Event, worst: list[float]) -> None:
             time.sleep(0.005)
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
-def test_a_hostile_scenario_is_refused_fast_and_the_bystander_does_not_wait(
-    server: ServeProcess, name: str
-) -> None:
-    body, content_type, reason = HOSTILE[name]
+def watched(
+    server: ServeProcess, request: Callable[[], httpx.Response]
+) -> tuple[httpx.Response, float, list[float]]:
+    """``request``'s response and seconds, and the bystander's latencies meanwhile."""
     stop, timings = threading.Event(), [0.0]
     watcher = threading.Thread(target=bystander, args=(server.url, stop, timings))
     watcher.start()
     try:
         time.sleep(0.05)
         started = time.perf_counter()
-        refused = httpx.post(f"{server.url}/__sandbox/scenarios", content=body,
-                             headers={"Content-Type": content_type}, timeout=30)  # fmt: skip
+        response = request()
         took = time.perf_counter() - started
         time.sleep(0.05)
     finally:
         stop.set()
         watcher.join()
+    return response, took, timings
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_a_hostile_scenario_is_refused_fast_and_the_bystander_does_not_wait(
+    server: ServeProcess, name: str
+) -> None:
+    body, content_type, reason = HOSTILE[name]
+    refused, took, timings = watched(server, lambda: httpx.post(
+        f"{server.url}/__sandbox/scenarios", content=body,
+        headers={"Content-Type": content_type}, timeout=30,
+    ))  # fmt: skip
     assert refused.status_code == 400, refused.text
     message = refused.json()["message"]
     messages = message if isinstance(message, list) else [message]
@@ -97,19 +107,10 @@ def test_a_whole_state_of_thousands_of_tenants_is_restored_while_the_bystander_i
         store.mint()
     document = orjson.dumps(store.export())
     assert len(document) > 8 * 2**20  # seconds of checking, were it done on the event loop
-    stop, timings = threading.Event(), [0.0]
-    watcher = threading.Thread(target=bystander, args=(server.url, stop, timings))
-    watcher.start()
-    try:
-        time.sleep(0.05)
-        started = time.perf_counter()
-        restored = httpx.put(f"{server.url}/__sandbox/state", content=document,
-                             headers={"Content-Type": "application/json"}, timeout=60)  # fmt: skip
-        took = time.perf_counter() - started
-        time.sleep(0.05)
-    finally:
-        stop.set()
-        watcher.join()
+    restored, took, timings = watched(server, lambda: httpx.put(
+        f"{server.url}/__sandbox/state", content=document,
+        headers={"Content-Type": "application/json"}, timeout=60,
+    ))  # fmt: skip
     assert restored.status_code == 200, restored.text
     tenants = httpx.get(f"{server.url}/__sandbox/tenants").json()["data"]
     assert len(tenants) == TENANTS + 1
