@@ -130,8 +130,8 @@ class Backend:
         )  # fmt: skip
         backend.log_requests = settings.log_requests
         if settings.state_file is not None and is_database(settings.state_file):
-            backend.persist_to(DurableState(settings.state_file))
-        if backend.log_requests or backend.durable is not None:
+            backend.persist_to(DurableState(settings.state_file))  # its listener too
+        if backend.log_requests:
             backend.journal.listener = backend.recorded
         return backend
 

@@ -27,9 +27,10 @@ from sandbox.settings import Settings
 #: The control plane takes larger bodies than the API (a whole state export, PUT back).
 CONTROL_BODY_LIMIT = 16 * 1024 * 1024
 
-#: Bodies larger than this are parsed, and checked and built by an operation's ``prepare``,
-#: in a worker thread: a whole state of thousands of tenants takes seconds to check, during
-#: which the event loop goes on answering every other tenant.
+#: Bodies larger than this are checked and built by their operation's ``prepare`` in a worker
+#: thread: a whole state of thousands of tenants takes seconds to check, during which the
+#: event loop goes on answering every other tenant. (Their JSON is parsed on the loop: the
+#: parser holds the interpreter's lock for the whole document wherever it runs.)
 OFFLOAD_OVER = 256 * 1024
 
 #: Every control operation but health, by area.
@@ -49,7 +50,7 @@ class ControlPlane(Endpoint):
     """Routes ``/__sandbox/...`` requests to their :class:`ControlOperation`."""
 
     body_limit = CONTROL_BODY_LIMIT
-    offload_over = OFFLOAD_OVER
+    asynchronous = True
 
     def __init__(self, backend: Backend, settings: Settings) -> None:
         super().__init__(backend)
@@ -63,7 +64,7 @@ class ControlPlane(Endpoint):
             return found
         op, call = found
         if op.prepare is not None:
-            if len(exchange.body) > self.offload_over:
+            if len(exchange.body) > OFFLOAD_OVER:
                 call.prepared = await anyio.to_thread.run_sync(op.prepare, call)
             else:
                 call.prepared = op.prepare(call)

@@ -107,7 +107,7 @@ class ApiPipeline(Endpoint):
         key = backend.store.authenticate(exchange.bearer())
         exchange.key = key.key
         exchange.user_id = key.user_id
-        tenant = backend.store.tenants[key.user_id]
+        tenant = backend.tenant(key.user_id)
         headers = exchange.raw_headers
         if backend.scenarios.live or b"prefer" in headers or b"x-sandbox-scenario" in headers:
             return self.run_scripted(operation, params, exchange, key, tenant)

@@ -37,10 +37,9 @@ class Endpoint:
     #: Whether ``application/x-www-form-urlencoded`` bodies are parsed (NestJS's API does; the
     #: control plane reads a body sent without a JSON type, as curl's ``-d`` sends, as JSON).
     parses_forms: bool = False
-    #: JSON bodies larger than this are parsed in a worker thread (None: never), and replies
-    #: come from :meth:`handle_async` instead of :meth:`handle`: for a plane whose large
-    #: documents (a whole state) must not hold the event loop while they are read.
-    offload_over: int | None = None
+    #: Whether replies come from :meth:`handle_async` instead of :meth:`handle`: for a plane
+    #: that hands slow work to a worker thread (the control plane's large state documents).
+    asynchronous: bool = False
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -51,10 +50,8 @@ class Endpoint:
         exchange = Exchange(scope, self.backend.request_ids.next())
         try:
             if exchange.method not in _BODYLESS or b"content-length" in exchange.raw_headers:
-                await exchange.read_body(
-                    receive, self.body_limit, self.parses_forms, self.offload_over
-                )
-            if self.offload_over is None:
+                await exchange.read_body(receive, self.body_limit, self.parses_forms)
+            if not self.asynchronous:
                 reply = self.handle(exchange)
             else:
                 reply = await self.handle_async(exchange)
@@ -72,7 +69,7 @@ class Endpoint:
         raise NotImplementedError
 
     async def handle_async(self, exchange: Exchange) -> Reply:
-        """:meth:`handle`, for a plane that sets :attr:`offload_over` (it may await a worker
+        """:meth:`handle`, for a plane that sets :attr:`asynchronous` (it may await a worker
         thread)."""
         return self.handle(exchange)
 

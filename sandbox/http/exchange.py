@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import anyio.to_thread
 import orjson
 
 from sandbox.errors import ApiError, BadRequest, PayloadTooLarge
@@ -151,18 +150,14 @@ class Exchange:
     def query(self) -> dict[str, str | list[str]]:
         return parse_query(self.query_string)
 
-    async def read_body(
-        self, receive: Any, limit: int, forms: bool = True, offload_over: int | None = None
-    ) -> None:
+    async def read_body(self, receive: Any, limit: int, forms: bool = True) -> None:
         """Read the body as Express's body-parser does under NestJS: a JSON or form body in
         a charset other than UTF-8 is a 415, over ``limit`` bytes is a 413, and a JSON body
         that does not parse, or whose top level is not an object or an array, is a 400 with
         the parser's message. Only ``application/json`` is JSON (any case, as ``type-is``
         matches it; not ``application/vnd.api+json``); an
         ``application/x-www-form-urlencoded`` body is parsed as ``qs`` does (unless not
-        ``forms``: then it is left unparsed, like any other type). A JSON body over
-        ``offload_over`` bytes is parsed in a worker thread, so that the event loop goes on
-        serving other requests meanwhile."""
+        ``forms``: then it is left unparsed, like any other type)."""
         raw = self.raw_headers
         content_type = raw.get(b"content-type")
         kind = _body_kind(content_type.decode("latin-1") if content_type is not None else None)
@@ -195,10 +190,7 @@ class Exchange:
             self._json = parse_form(text)
             self.form = True
             return
-        if offload_over is not None and len(self.body) > offload_over:
-            self._json = await anyio.to_thread.run_sync(parse_json, self.body)
-        else:
-            self._json = parse_json(self.body)
+        self._json = parse_json(self.body)
 
     @property
     def json(self) -> Any:

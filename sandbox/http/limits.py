@@ -87,7 +87,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     head_limit: int = HEADER_LIMIT
     head_timeout: float = HEADER_TIMEOUT
     body_timeout: float = BODY_TIMEOUT
-    max_connections: int = MAX_CONNECTIONS
     #: What a request beyond ``max_connections`` gets (see :meth:`_start_asgi_task`).
     at_limit: bytes = connection_limit_body(MAX_CONNECTIONS)
     #: Whether each request's scope offers a :class:`ReplyWriter` (see :func:`protocol_class`).
@@ -354,7 +353,7 @@ def protocol_class(
 ) -> type[BoundedHttpToolsProtocol]:
     """:class:`BoundedHttpToolsProtocol` with these limits (uvicorn takes a class)."""
     attributes = {"head_limit": head_limit, "head_timeout": head_timeout,
-                  "body_timeout": body_timeout, "max_connections": max_connections,
+                  "body_timeout": body_timeout,
                   "at_limit": connection_limit_body(max_connections),
                   "writes_replies": reply_writer_supported()}  # fmt: skip
     return type("BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), attributes)
