@@ -294,9 +294,7 @@ class Backend:
             raise BadRequest(found)
         if document["id"] != user_id:
             raise BadRequest([f"id: must be {user_id}, the id of the key's user"])
-        fixture = self.store.fixture
-        return Tenant.from_state(document, user_id=user_id, start=fixture.start,
-                                 frozen=fixture.frozen)  # fmt: skip
+        return self.store.build_tenant(user_id, document)
 
     def install_tenant(self, user_id: int, tenant: Tenant) -> None:
         """The tenant :meth:`prepare_tenant` built, in place of the current one."""

@@ -173,6 +173,12 @@ class Store:
                 wallet.move("adjustment", delta, tenant.now(), description="Balance set at mint")
         return tenant
 
+    def build_tenant(self, user_id: int, state: dict[str, Any]) -> Tenant:
+        """A tenant of a checked ``users[]`` entry, built without touching this store."""
+        fixture = self.fixture
+        return Tenant.from_state(state, user_id=user_id, start=fixture.start,
+                                 frozen=fixture.frozen)  # fmt: skip
+
     def put_tenant(self, user_id: int, tenant: Tenant) -> None:
         """Replace one tenant with ``tenant``, built from a checked ``users[]`` entry
         (``PUT /__sandbox/state`` with a key: see ``Backend.prepare_tenant``)."""
@@ -208,14 +214,8 @@ class Store:
     def build(self, state: dict[str, Any]) -> BuiltState:
         """The objects of a checked ``state``, built without touching this store (so that a
         worker thread may build them while the store serves)."""
-        fixture = self.fixture
         return BuiltState(
-            tenants={
-                int(u["id"]): Tenant.from_state(
-                    u, user_id=int(u["id"]), start=fixture.start, frozen=fixture.frozen
-                )
-                for u in state["users"]
-            },
+            tenants={int(u["id"]): self.build_tenant(int(u["id"]), u) for u in state["users"]},
             keys={
                 k["key"]: ApiKey(
                     k["key"], int(k["userId"]), tuple(k["scopes"]), bool(k.get("minted"))
