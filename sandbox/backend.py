@@ -20,10 +20,10 @@ The HTTP layer (API and control plane alike) calls these; nothing else writes in
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sandbox.clock import EARLIEST, LATEST, in_range, isoformat
 from sandbox.domain.access import ApiKey
@@ -34,6 +34,7 @@ from sandbox.domain.tenant import Tenant
 from sandbox.durable import DurableState, is_database
 from sandbox.errors import BadRequest, ValidationFailed
 from sandbox.fixtures import load_fixture
+from sandbox.identity import IdentityCache
 from sandbox.journal import (
     JOURNAL_SIZE,
     JOURNAL_TOTAL,
@@ -55,31 +56,6 @@ from sandbox.store import BuiltState, Store, UnknownKey
 
 if TYPE_CHECKING:
     from sandbox.http.responses import Encoded
-
-T = TypeVar("T")
-V = TypeVar("V")
-
-
-class IdentityCache(Generic[T, V]):
-    """Values computed once per object, keyed by its identity and bounded (cleared whole when
-    full). An entry holds its object, so the key cannot be reused while the entry lives."""
-
-    __slots__ = ("entries", "size")
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self.entries: dict[int, tuple[T, V]] = {}
-
-    def get(self, subject: T, compute: Callable[[T], V]) -> V:
-        hit = self.entries.get(id(subject))
-        if hit is None or hit[0] is not subject:
-            if len(self.entries) >= self.size:
-                self.entries.clear()
-            hit = self.entries[id(subject)] = (subject, compute(subject))
-        return hit[1]
-
-    def clear(self) -> None:
-        self.entries.clear()
 
 
 class Backend:

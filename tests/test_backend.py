@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from sandbox.backend import Backend, IdentityCache
+from sandbox.backend import Backend
 from sandbox.domain.fixture import Fixture
 from sandbox.errors import Conflict
+from sandbox.identity import IdentityCache
 from sandbox.scenario.loader import bundled_scenarios
 from sandbox.store import Store
 

@@ -34,6 +34,7 @@ from typing import Any
 import orjson
 
 from sandbox.errors import BadRequest, ValidationFailed
+from sandbox.identity import IdentityCache
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -452,9 +453,8 @@ def _num(value: float) -> str:
 _UNSURE: Any = object()
 _MISSING: Any = object()
 _Accept = Callable[[Any], Any]
-#: Checkers by ``id(schema)``, each with its schema, which keeps that id from being reused.
-_ACCEPTERS: dict[int, tuple[Mapping[str, Any], _Accept | None]] = {}
-_MAX_ACCEPTERS = 1024
+#: Checkers by schema (a memo of what never changes, as ``functools.cache`` would keep it).
+_ACCEPTERS: IdentityCache[Mapping[str, Any], _Accept | None] = IdentityCache(1024)
 #: The integers that ``float()`` (which ``integer``'s check calls) converts without overflow.
 _FLOAT_SAFE = 2**1023
 _NUMBERS = ("integer", "number")
@@ -462,42 +462,35 @@ _NUMBERS = ("integer", "number")
 
 def _accepter(schema: Mapping[str, Any]) -> _Accept | None:
     """The compiled checker of an object schema (None: the interpreter alone checks it)."""
-    entry = _ACCEPTERS.get(id(schema))
-    if entry is not None and entry[0] is schema:
-        return entry[1]
+    return _ACCEPTERS.get(schema, _compiled)
+
+
+def _compiled(schema: Mapping[str, Any]) -> _Accept | None:
     try:
-        accept: _Accept | None = _object_accepter(schema)
+        return _object_accepter(schema)
     except Exception:  # a schema the compiler does not follow
-        accept = None
-    if len(_ACCEPTERS) >= _MAX_ACCEPTERS:
-        _ACCEPTERS.clear()
-    _ACCEPTERS[id(schema)] = (schema, accept)
-    return accept
+        return None
 
 
-#: Of each query schema (by id, with the schema), its numeric properties' types.
-_NUMERIC: dict[int, tuple[Mapping[str, Any], dict[str, str] | None]] = {}
+#: Of each query schema, its numeric properties' types (a memo, as :data:`_ACCEPTERS`).
+_NUMERIC: IdentityCache[Mapping[str, Any], dict[str, str] | None] = IdentityCache(1024)
 
 
 def _numeric_properties(schema: Mapping[str, Any]) -> dict[str, str] | None:
     """The ``integer`` and ``number`` properties of ``schema`` and their types, as
     :func:`coerce_query` reads them (None: a schema it reads property by property)."""
-    entry = _NUMERIC.get(id(schema))
-    if entry is not None and entry[0] is schema:
-        return entry[1]
-    numeric: dict[str, str] | None
+    return _NUMERIC.get(schema, _numeric_types)
+
+
+def _numeric_types(schema: Mapping[str, Any]) -> dict[str, str] | None:
     try:
-        numeric = {
+        return {
             name: sub.get("type")
             for name, sub in schema.get("properties", {}).items()
             if sub.get("type") in _NUMBERS
         }
     except Exception:  # a property that is not a schema: only its use raises
-        numeric = None
-    if len(_NUMERIC) >= _MAX_ACCEPTERS:
-        _NUMERIC.clear()
-    _NUMERIC[id(schema)] = (schema, numeric)
-    return numeric
+        return None
 
 
 def _object_accepter(schema: Mapping[str, Any]) -> _Accept:
