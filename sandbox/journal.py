@@ -48,14 +48,15 @@ class RequestIds:
     """The ``X-Request-Id`` of every request, which its journal entry carries too: a prefix
     random per process (ids of two sandboxes never collide) and a sequence."""
 
-    __slots__ = ("_counter", "prefix")
+    __slots__ = ("_counter", "_format", "prefix")
 
     def __init__(self) -> None:
         self.prefix = os.urandom(4).hex()
         self._counter = itertools.count(1)
+        self._format = f"req-{self.prefix}-%08d"
 
     def next(self) -> str:
-        return f"req-{self.prefix}-{next(self._counter):08d}"
+        return self._format % next(self._counter)
 
 
 class Entry(NamedTuple):

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sandbox.errors import BadRequest, NotFound
 from sandbox.money import money
@@ -62,10 +62,10 @@ class Channel:
     additional_price: Decimal
 
     def price(self, charge_weight: int) -> Decimal:
-        """The first band, plus every further band started."""
-        extra = max(0, charge_weight - self.first_weight)
-        bands = math.ceil(extra / self.additional_weight)
-        return money(self.first_price + bands * self.additional_price)
+        """The first band, plus every further band started. Both prices are money (two
+        decimals), and so is their exact sum: no rounding is needed."""
+        bands = -(-max(0, charge_weight - self.first_weight) // self.additional_weight)
+        return self.first_price + bands * self.additional_price
 
     def refusal(self, country: str | None, weight: int | None, cargo: str | None) -> str | None:
         """Why the channel cannot carry this shipment, or None when it can (None: any)."""
@@ -104,8 +104,7 @@ class Channel:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(NamedTuple):
     """What one channel charges for one shipment."""
 
     channel: Channel
@@ -116,9 +115,12 @@ class Quote:
 
 
 def volumetric_weight(length: float | None, width: float | None, height: float | None) -> int:
-    """Volumetric grams, rounded up to the gram; 0 unless all three dimensions are given."""
+    """Volumetric grams, rounded up to the gram; 0 unless all three dimensions are given.
+    Exact: whole centimetres in integers, any other size in decimals (as it was written)."""
     if length is None or width is None or height is None:
         return 0
+    if type(length) is int and type(width) is int and type(height) is int:
+        return -(-length * width * height * 1000 // VOLUMETRIC_DIVISOR)
     grams = Decimal(str(length)) * Decimal(str(width)) * Decimal(str(height))
     return math.ceil(grams * 1000 / VOLUMETRIC_DIVISOR)
 

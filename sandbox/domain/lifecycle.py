@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -81,6 +81,10 @@ class Lifecycle(Generic[T]):
 
     noun: str
     transitions: dict[tuple[str, str], Transition]
+    #: Legal paths found so far, by (from, to): the table never changes, so neither do they.
+    _paths: dict[tuple[str, str | None], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -102,8 +106,15 @@ class Lifecycle(Generic[T]):
             None,
         )
 
-    def path(self, status: str, to: str | None) -> list[tuple[str, str]]:
-        """The steps from ``status`` to ``to`` (one forward step when ``to`` is None)."""
+    def path(self, status: str, to: str | None) -> tuple[tuple[str, str], ...]:
+        """The steps from ``status`` to ``to`` (one forward step when ``to`` is None); 409
+        when no legal path leads there."""
+        steps = self._paths.get((status, to))
+        if steps is None:
+            steps = self._paths[status, to] = tuple(self._search(status, to))
+        return steps
+
+    def _search(self, status: str, to: str | None) -> list[tuple[str, str]]:
         if to is None:
             target = self.next_status(status)
             if target is None:

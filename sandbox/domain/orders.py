@@ -144,7 +144,7 @@ def next_number(prefix: str, now: datetime, taken: Iterable[str], last: dict[str
     """``PREFIX-YYYYMMDD-NNN`` on ``now``'s date, after every number already taken that day
     (a thousandth order of a day is ``-1000``). ``last`` remembers the last number of each
     day, so only a day's first number looks through ``taken``."""
-    stem = f"{prefix}-{now:%Y%m%d}-"
+    stem = "%s-%04d%02d%02d-" % (prefix, now.year, now.month, now.day)  # noqa: UP031
     if stem not in last:
         last[stem] = max((int(n[len(stem) :]) for n in taken if n.startswith(stem)), default=0)
     last[stem] += 1
