@@ -29,9 +29,11 @@ covered. Every guard of the path runs before any effect, so a refused advance ch
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from sandbox.domain import orders, shipping
@@ -81,10 +83,19 @@ class Lifecycle(Generic[T]):
 
     noun: str
     transitions: dict[tuple[str, str], Transition]
-    #: Legal paths found so far, by (from, to): the table never changes, so neither do they.
-    _paths: dict[tuple[str, str | None], tuple[tuple[str, str], ...]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
+    #: Every legal path by (from, to), ``to`` None for one forward step: derived from the
+    #: table once, as it is built (the table never changes, so neither do they).
+    _paths: Mapping[tuple[str, str | None], tuple[tuple[str, str], ...]] = field(
+        init=False, repr=False, compare=False
     )
+
+    def __post_init__(self) -> None:
+        paths = {}
+        for source in self.statuses:
+            for target in (None, *self.statuses):
+                with suppress(IllegalTransition):  # no legal path: none kept
+                    paths[source, target] = tuple(self._search(source, target))
+        object.__setattr__(self, "_paths", MappingProxyType(paths))
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -110,8 +121,8 @@ class Lifecycle(Generic[T]):
         """The steps from ``status`` to ``to`` (one forward step when ``to`` is None); 409
         when no legal path leads there."""
         steps = self._paths.get((status, to))
-        if steps is None:
-            steps = self._paths[status, to] = tuple(self._search(status, to))
+        if steps is None:  # no legal path: the search says why (409)
+            return tuple(self._search(status, to))
         return steps
 
     def _search(self, status: str, to: str | None) -> list[tuple[str, str]]:

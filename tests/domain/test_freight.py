@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 
 from sandbox.domain.fixture import Fixture
-from sandbox.domain.freight import ChannelNotFound, ChannelRefused, Logistics, quote
+from sandbox.domain.freight import (
+    ChannelNotFound,
+    ChannelRefused,
+    Logistics,
+    quote,
+    volumetric_weight,
+)
 
 
 @pytest.fixture
@@ -32,7 +38,7 @@ def test_the_reference_box_weighs_1800_g_volumetric_and_costs_185_and_210(
 def test_each_started_band_after_the_first_costs_one_more_step(
     logistics: Logistics, grams: int, price: str
 ) -> None:
-    assert logistics.channel("ch-001").price(grams) == Decimal(price)
+    assert str(logistics.channel("ch-001").price(grams)) == price  # two decimals, exactly
 
 
 def test_the_actual_weight_wins_when_it_is_heavier(logistics: Logistics) -> None:
@@ -75,3 +81,15 @@ def test_a_channel_refuses_what_it_does_not_serve(logistics: Logistics) -> None:
 def test_an_unknown_channel_is_not_found(logistics: Logistics) -> None:
     with pytest.raises(ChannelNotFound):
         logistics.channel("ch-999")
+
+
+@pytest.mark.parametrize(
+    ("dimensions", "grams"),
+    [((30, 20, 15), 1800), ((7, 7, 7), 69), ((1, 1, 1), 1), ((1000, 1000, 1000), 200_000_000)],
+)
+def test_whole_and_decimal_centimetres_give_the_same_rounded_up_grams(
+    dimensions: tuple[int, int, int], grams: int
+) -> None:
+    as_floats = tuple(float(side) for side in dimensions)
+    assert volumetric_weight(*dimensions) == volumetric_weight(*as_floats) == grams
+    assert volumetric_weight(7.5, 7, 7) == 74  # 367.5 cm³ x 1000 / 5000 = 73.5 -> 74
