@@ -26,6 +26,7 @@ skips ``null`` as it skips ``undefined``).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -318,11 +319,13 @@ def _nested(name: str, sub: Mapping[str, Any], value: Any, prefix: str, messages
             seen: dict[bytes, tuple[dict[str, Any], list[str]]] = {}
             for index, element in enumerate(value):
                 if isinstance(element, dict):
-                    key = orjson.dumps(element, option=orjson.OPT_SORT_KEYS)
-                    checked = seen.get(key)
+                    key = _canonical(element)
+                    checked = seen.get(key) if key is not None else None
                     if checked is None:
                         found: list[str] = []
-                        checked = seen[key] = (_check_object(items, element, "", found), found)
+                        checked = (_check_object(items, element, "", found), found)
+                        if key is not None:
+                            seen[key] = checked
                     out.append(dict(checked[0]))
                     _add(messages, f"{prefix}{name}.{index}.", checked[1])
                 else:
@@ -406,9 +409,31 @@ def _matches(sub: Mapping[str, Any], value: Any) -> bool:
 
 
 def _unique(values: list[Any]) -> bool:
-    """Whether no two elements are equal (``1`` and ``True`` differ, as in JavaScript)."""
-    seen = {(type(v).__name__, orjson.dumps(v, option=orjson.OPT_SORT_KEYS)) for v in values}
-    return len(seen) == len(values)
+    """Whether no two elements are equal (``1`` and ``True`` differ, as in JavaScript). An
+    element that has no canonical text (see :func:`_canonical`) counts as distinct."""
+    seen = set()
+    for value in values:
+        text = _canonical(value)
+        key = (type(value).__name__, text) if text is not None else object()
+        if key in seen:
+            return False
+        seen.add(key)
+    return True
+
+
+def _canonical(value: Any) -> bytes | None:
+    """One text for equal JSON values (keys sorted), to find equal array elements in linear
+    time; None for a value no encoder writes (nested past the standard library's recursion
+    limit). orjson writes it, or, past its own limits (an integer beyond 64 bits, which a form
+    body's digits can give, or nesting beyond 254 levels), the standard library does."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        pass
+    try:
+        return json.dumps(value, sort_keys=True).encode()
+    except (RecursionError, TypeError, ValueError):
+        return None
 
 
 def _is_number(value: Any) -> bool:
@@ -686,13 +711,14 @@ def _objects_accepted(accept: _Accept, value: list[Any]) -> Any:
     for element in value:
         if type(element) is not dict:
             return _UNSURE
-        key = orjson.dumps(element, option=orjson.OPT_SORT_KEYS)
-        checked = seen.get(key)
+        key = _canonical(element)
+        checked = seen.get(key) if key is not None else None
         if checked is None:
             checked = accept(element)
             if checked is _UNSURE:
                 return _UNSURE
-            seen[key] = checked
+            if key is not None:
+                seen[key] = checked
         out.append(dict(checked))
     return out
 

@@ -113,6 +113,45 @@ def test_deeply_nested_json_is_malformed_not_a_crash(client: TestClient) -> None
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("depth", [300, 1000])
+def test_array_items_nested_past_the_encoders_limits_are_refused_not_a_crash(
+    client: TestClient, depth: int
+) -> None:
+    # Equal items of an array are checked once, found by a canonical text of each: orjson
+    # writes at most 254 levels, the standard library at most its recursion limit.
+    orders = client.get("/orders").json()["data"]["total"]
+    deep = "[" * depth + "]" * depth
+    item = '{"productId": 12345, "skuId": "s001", "quantity": 1, "x": ' + deep + "}"
+    body = f'{{"items": [{item}, {item}]}}'.encode()
+    response = client.post("/orders", content=body, headers={"Content-Type": "application/json"})
+    message = ["items.0.property x should not exist", "items.1.property x should not exist"]
+    assert response.json() == error(400, message, "Bad Request")
+    minted = client.post(
+        "/__sandbox/keys",
+        content=f'{{"scopes": [{deep}, {deep}]}}'.encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert minted.status_code == 400
+    assert client.get("/orders").json()["data"]["total"] == orders
+
+
+def test_form_digits_beyond_64_bits_in_array_items_are_numbers_not_a_crash(
+    client: TestClient,
+) -> None:
+    # Two equal items: validation finds them equal (by the standard library's text, which
+    # orjson cannot write), then the shipping order refuses the repeat.
+    form = {
+        "items[0][inventoryId]": "18446744073709551616", "items[0][quantity]": "1",
+        "items[1][inventoryId]": "18446744073709551616", "items[1][quantity]": "1",
+        "logisticsChannelId": "ch-001", "recipientName": "A", "recipientPhone": "1",
+        "recipientCountry": "US", "recipientCity": "X", "recipientAddress": "Y",
+        "recipientZipCode": "1",
+    }  # fmt: skip
+    response = client.post("/shipping/create", data=form)
+    message = "Package 18446744073709551616 is listed more than once"
+    assert response.json() == error(400, message, "Bad Request")
+
+
 def test_path_ids_beyond_any_integer_are_404(client: TestClient) -> None:
     response = client.get("/products/" + "9" * 40)
     assert response.json() == error(404, "Product not found", "Not Found")
