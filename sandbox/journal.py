@@ -126,7 +126,6 @@ class Journal:
     def record(
         self,
         user_id: int | None,
-        *,
         request_id: str,
         method: str,
         path: str,

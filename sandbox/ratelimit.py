@@ -43,9 +43,9 @@ class RateLimiter:
             raise TooManyRequests(reset, headers=_headers(rule.limit, 0, reset))
         window.count += 1
         return [
-            (b"x-ratelimit-limit", str(rule.limit).encode()),
-            (b"x-ratelimit-remaining", str(rule.limit - window.count).encode()),
-            (b"x-ratelimit-reset", str(reset).encode()),
+            (b"x-ratelimit-limit", b"%d" % rule.limit),
+            (b"x-ratelimit-remaining", b"%d" % (rule.limit - window.count)),
+            (b"x-ratelimit-reset", b"%d" % reset),
         ]
 
     def forget(self, key: str | None = None) -> None:

@@ -87,19 +87,20 @@ class ApiPipeline(Endpoint):
         if now is None:
             tenant = backend.store.tenants.get(user_id) if user_id is not None else None
             now = tenant.clock.now() if tenant is not None else datetime.now(UTC)
+        # Positional (in Journal.record's order): this runs on every request.
         backend.journal.record(
             user_id,
-            request_id=exchange.request_id,
-            method=exchange.method,
-            path=exchange.raw_path,
-            query_string=exchange.query_string,
-            key=key,
-            body=exchange.body,
-            status=status,
-            scenario=exchange.scenario,
-            time=now,
-            response=reply.body,
-            duration_ms=(time.perf_counter() - exchange.started + delay) * 1000,
+            exchange.request_id,
+            exchange.method,
+            exchange.raw_path,
+            exchange.query_string,
+            key,
+            exchange.body,
+            status,
+            exchange.scenario,
+            now,
+            reply.body,
+            (time.perf_counter() - exchange.started + delay) * 1000,
         )
 
     def run(self, operation: Operation, params: dict[str, str], exchange: Exchange) -> Reply:
