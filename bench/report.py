@@ -7,6 +7,7 @@ import os
 import platform
 import statistics
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -54,6 +55,20 @@ def _command(argv: Sequence[str]) -> str:
     return (done.stdout or done.stderr).strip()
 
 
+def _loop_seconds() -> float:
+    """The best of three runs of one CPU-bound loop: how fast this machine runs Python, so
+    that a reader can tell a slow machine from a slow sandbox (the ratios to the bare app do
+    not move with it; the figures in milliseconds and seconds do)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def machine_info() -> dict[str, str]:
     cpu = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -68,6 +83,8 @@ def machine_info() -> dict[str, str]:
         "cpu": cpu,
         "kernel": platform.release(),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "speed": f"{_loop_seconds():.2f} s for a pure-Python loop of 10 million additions"
+        " (figures in ms and s scale with it, ratios to the bare app do not: bench/PROFILE.md)",
         "python": platform.python_version(),
         "versions": ", ".join(
             f"{name} {metadata.version(name)}"
