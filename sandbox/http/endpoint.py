@@ -116,19 +116,6 @@ async def send_reply(send: Any, reply: Reply, exchange: Exchange) -> None:
     the server's :class:`~sandbox.http.limits.ReplyWriter`, if the request's scope offers one
     (any other server gets the same reply through ASGI)."""
     body = b"" if exchange.method == "HEAD" else reply.body
-    write = exchange.writer
-    if write is not None:
-        if reply.status == 304:
-            lines = b"x-request-id: %s\r\n" % exchange.request_id.encode()
-        else:
-            lines = b"content-type: %s\r\ncontent-length: %d\r\nx-request-id: %s\r\n" % (
-                reply.content_type, len(reply.body), exchange.request_id.encode())  # fmt: skip
-        for header in reply.headers:
-            lines += b"%s: %s\r\n" % header
-        if reply.etag is not None:
-            lines += b"etag: %s\r\n" % reply.etag
-        if write(reply.status, lines, body):
-            return
     headers = [
         (b"content-type", reply.content_type),
         (b"content-length", b"%d" % len(reply.body)),
@@ -139,5 +126,10 @@ async def send_reply(send: Any, reply: Reply, exchange: Exchange) -> None:
         headers.append((b"etag", reply.etag))
     if reply.status == 304:
         del headers[:2]
+    write = exchange.writer
+    if write is not None and write(
+        reply.status, b"".join([b"%s: %s\r\n" % header for header in headers]), body
+    ):
+        return
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
