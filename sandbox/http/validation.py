@@ -414,7 +414,9 @@ def _unique(values: list[Any]) -> bool:
     seen = set()
     for value in values:
         text = _canonical(value)
-        key = (type(value).__name__, text) if text is not None else object()
+        if text is None:
+            continue
+        key = (type(value).__name__, text)
         if key in seen:
             return False
         seen.add(key)
@@ -432,7 +434,7 @@ def _canonical(value: Any) -> bytes | None:
         pass
     try:
         return json.dumps(value, sort_keys=True).encode()
-    except (RecursionError, TypeError, ValueError):
+    except RecursionError:
         return None
 
 
